@@ -1,0 +1,49 @@
+package com.eucalyptus.itests.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The real third-party EC2 clients the acceptance tests drive: python3-boto and awscli. */
+public final class Ec2Clients {
+  private static Path botoScript;
+
+  private Ec2Clients() {
+  }
+
+  /** Runs clients/ec2_boto.py (boto 2) with signature version {@code sigv}. */
+  public static Shell.Result boto(String endpoint, CloudInstallation.Credentials c, String sigv, String... command) {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", botoScript().toString(), endpoint, c.accessKey(),
+        c.secretKey(), sigv));
+    cmd.addAll(List.of(command));
+    return Shell.run(cmd, Map.of(), null, Duration.ofMinutes(1));
+  }
+
+  /** Runs /usr/bin/aws (awscli v2, signature v4) against {@code endpoint} in region "eucalyptus". */
+  public static Shell.Result aws(String endpoint, CloudInstallation.Credentials c, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/aws", "--endpoint-url", endpoint, "--region", "eucalyptus"));
+    cmd.addAll(List.of(args));
+    return Shell.run(cmd, Map.of("AWS_ACCESS_KEY_ID", c.accessKey(), "AWS_SECRET_ACCESS_KEY", c.secretKey(),
+        "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", "AWS_PAGER", ""), null,
+        Duration.ofMinutes(1));
+  }
+
+  private static synchronized Path botoScript() {
+    if (botoScript == null) {
+      try (InputStream in = Ec2Clients.class.getResourceAsStream("/clients/ec2_boto.py")) {
+        Path p = Files.createTempFile("ec2_boto", ".py");
+        Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        botoScript = p;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return botoScript;
+  }
+}
