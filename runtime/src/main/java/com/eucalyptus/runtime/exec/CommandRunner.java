@@ -15,7 +15,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The one way the daemons run host commands (iptables, ip, brctl, dhcpd, lvm, vblade, losetup,
- * …). Every command is logged to {@code <daemon>-commands.log} with its exit code and output, so a
+ * …). Every command is logged (logger euca.commands: httpd-cc_error_log, httpd-nc_error_log, the
+ * CLC's cloud-output.log) with its exit code and output, so a
  * failure in a log always says exactly what was run.
  */
 public class CommandRunner {

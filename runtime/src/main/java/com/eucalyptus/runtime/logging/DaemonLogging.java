@@ -19,8 +19,10 @@ import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
  *       cloud-output.log), {@code cloud-debug.log} with everything, {@code cloud-error.log} with
  *       errors only;</li>
  *   <li>CC: {@code cc.log}; NC: {@code nc.log}, at LOGLEVEL;</li>
- *   <li>every daemon: {@code <daemon>-commands.log}, each external command run with its exit code
- *       and output (logger {@link #COMMANDS_LOGGER}).</li>
+ *   <li>each external command run, with its exit code and output (logger {@link #COMMANDS_LOGGER}):
+ *       for the CC and NC in {@code httpd-cc_error_log} / {@code httpd-nc_error_log}, the files the
+ *       guide sends administrators to for "the STDERR/STDOUT from any external commands"; for the
+ *       CLC in its standard output (cloud-output.log) and cloud-debug.log.</li>
  * </ul>
  * LOGLEVEL takes the five levels of the original: DEBUG, INFO, WARN, ERROR, FATAL.
  */
@@ -67,10 +69,14 @@ public final class DaemonLogging {
       root = b.newRootLogger(level).add(b.newAppenderRef("main"));
     }
     b.add(root);
-    b.add(file(b, "commands", logDir.resolve(daemon + "-commands.log")));
-    b.add(b.newLogger(COMMANDS_LOGGER, Level.DEBUG).add(b.newAppenderRef("commands")).addAttribute("additivity", true));
+    if (!daemon.equals("cloud")) {
+      b.add(file(b, "commands", logDir.resolve("httpd-" + daemon + "_error_log")));
+      b.add(b.newLogger(COMMANDS_LOGGER, Level.DEBUG).add(b.newAppenderRef("commands")).addAttribute("additivity", true));
+    }
     quiet(b, level);
-    return Configurator.initialize(b.build());
+    // reconfigure rather than initialize: a context may already exist (library static loggers)
+    Configurator.reconfigure(b.build());
+    return LoggerContext.getContext(false);
   }
 
   /** Libraries that are loud at DEBUG/INFO about things that are not ours to fix. */
