@@ -7,19 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eucalyptus.itests.support.CloudInstallation;
 import com.eucalyptus.itests.support.CloudInstallation.Credentials;
 import com.eucalyptus.itests.support.Ec2Clients;
-import com.eucalyptus.itests.support.HostResources;
+import com.eucalyptus.itests.support.VerboseZoneView;
 import com.eucalyptus.itests.support.QuerySigner;
 import com.eucalyptus.itests.support.Shell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,11 +31,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FoundationIT {
   static final String EC2 = "http://127.0.0.1:8773/services/Eucalyptus";
-  /** name, cores, memory MB, disk GB: the VM types a first start creates. */
-  static final Object[][] VM_TYPES = {
-      {"m1.small", 1, 128, 2}, {"c1.medium", 1, 256, 5}, {"m1.large", 2, 512, 10},
-      {"m1.xlarge", 2, 1024, 20}, {"c1.xlarge", 4, 2048, 20}};
-
   static CloudInstallation cloud;
   static Credentials admin;
 
@@ -194,38 +186,15 @@ class FoundationIT {
   // ---- helpers -------------------------------------------------------------------------------
 
   static List<String[]> awaitVerboseView(java.util.function.Supplier<List<String[]>> fetch) {
-    return CloudInstallation.await(Duration.ofSeconds(90), "cluster UP with a node whose certs check", () -> {
-      List<String[]> rows = fetch.get();
-      boolean up = rows.stream().anyMatch(r -> r[0].equals("cluster1") && r[1].trim().startsWith("UP"));
-      boolean node = rows.stream().anyMatch(r -> r[0].contains("EucalyptusNC") && r[1].contains("certs[cc=true,nc=true]"));
-      return up && node ? rows : null;
-    });
+    return VerboseZoneView.awaitReady("cluster1", fetch);
   }
 
   static void checkVerboseView(List<String[]> rows) {
-    Map<String, String> byName = new LinkedHashMap<>();
-    rows.forEach(r -> byName.put(r[0], r[1]));
-    assertTrue(byName.get("cluster1").matches("\\s*UP 127\\.0\\.0\\.1"), "cluster row: '" + byName.get("cluster1") + "'");
-    assertEquals("free / max   cpu   ram  disk", byName.get("|- vm types"));
-    HostResources host = HostResources.read(cloud.home().resolve("instances"));
-    Pattern row = Pattern.compile("(\\d{4}) / (\\d{4})\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");
-    for (Object[] t : VM_TYPES) {
-      String value = byName.get("|- " + t[0]);
-      Matcher m = row.matcher(value == null ? "" : value);
-      assertTrue(m.matches(), t[0] + " row: '" + value + "'");
-      long expected = host.fits((int) t[1], (int) t[2], (int) t[3]);
-      assertEquals(expected, Long.parseLong(m.group(1)), t[0] + " free, host " + host);
-      assertEquals(expected, Long.parseLong(m.group(2)), t[0] + " max, host " + host);
-      assertEquals(List.of(t[1], t[2], t[3]).toString(),
-          List.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5))).toString());
-    }
-    String nodeKey = "|- http://127.0.0.1:8775/axis2/services/EucalyptusNC";
-    assertTrue(byName.containsKey(nodeKey), "node row in " + byName.keySet());
-    assertTrue(byName.get(nodeKey).startsWith("certs[cc=true,nc=true] @ "), byName.get(nodeKey));
+    VerboseZoneView.check(cloud, "cluster1", rows);
   }
 
   static List<String[]> parseTabbed(String out) {
-    return out.lines().filter(l -> l.contains("\t")).map(l -> l.split("\t", 2)).toList();
+    return VerboseZoneView.parseTabbed(out);
   }
 
   static Shell.Result eucaConf(String... args) {
