@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eucalyptus.itests.support.CloudInstallation;
 import com.eucalyptus.itests.support.CloudInstallation.Credentials;
 import com.eucalyptus.itests.support.Ec2Clients;
+import com.eucalyptus.itests.support.LogsOnFailure;
 import com.eucalyptus.itests.support.VerboseZoneView;
 import com.eucalyptus.itests.support.QuerySigner;
 import com.eucalyptus.itests.support.Shell;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Foundation acceptance: three daemons from the init.d scripts, registered with euca_conf,
@@ -33,6 +35,9 @@ class FoundationIT {
   static final String EC2 = "http://127.0.0.1:8773/services/Eucalyptus";
   static CloudInstallation cloud;
   static Credentials admin;
+
+  @RegisterExtension
+  static LogsOnFailure logs = new LogsOnFailure(() -> cloud);
 
   @BeforeAll
   static void bringUpCloud() {
