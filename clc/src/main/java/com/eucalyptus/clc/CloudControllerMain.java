@@ -1,0 +1,113 @@
+package com.eucalyptus.clc;
+
+import com.eucalyptus.clc.accounts.Accounts;
+import com.eucalyptus.clc.accounts.CredentialsZip;
+import com.eucalyptus.clc.api.Ec2QueryServlet;
+import com.eucalyptus.clc.api.actions.CloudActions;
+import com.eucalyptus.clc.auth.QueryAuthenticator;
+import com.eucalyptus.clc.bootstrap.CloudKeys;
+import com.eucalyptus.clc.bootstrap.FirstStart;
+import com.eucalyptus.clc.cluster.ClusterPoller;
+import com.eucalyptus.clc.cluster.Clusters;
+import com.eucalyptus.clc.cluster.SoapClusterClient;
+import com.eucalyptus.clc.persistence.Database;
+import com.eucalyptus.clc.properties.SystemProperties;
+import com.eucalyptus.runtime.config.EucaPaths;
+import com.eucalyptus.runtime.config.EucalyptusConf;
+import com.eucalyptus.runtime.crypto.CertificateAuthority;
+import com.eucalyptus.runtime.logging.DaemonLogging;
+import com.eucalyptus.runtime.soap.KeySource;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+
+/**
+ * The Cloud Controller daemon: the database, first-start keys and accounts, the EC2 Query API on
+ * CLOUD_PORT (8773), and the poller that keeps the clusters' state.
+ */
+public final class CloudControllerMain implements AutoCloseable {
+  private static final Logger LOG = LogManager.getLogger(CloudControllerMain.class);
+  private final Database db;
+  private final Server http;
+  private final ClusterPoller poller;
+
+  private CloudControllerMain(Database db, Server http, ClusterPoller poller) {
+    this.db = db;
+    this.http = http;
+    this.poller = poller;
+  }
+
+  public static void main(String[] args) throws Exception {
+    EucaPaths paths = EucaPaths.fromEnvironment();
+    EucalyptusConf conf = paths.loadConf();
+    paths.ensureVarDirs();
+    DaemonLogging.init("cloud", paths.logDir(), conf.get("LOGLEVEL", "INFO"));
+    CloudControllerMain clc;
+    try {
+      clc = start(paths, conf);
+    } catch (Exception e) {
+      LOG.fatal("the Cloud Controller could not start: {}", e.getMessage(), e);
+      LogManager.shutdown();
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Cloud Controller stopping");
+      clc.close();
+      stopped.countDown();
+    }, "clc-shutdown"));
+    stopped.await();
+  }
+
+  /** Starts everything; used by the daemon and by tests. */
+  public static CloudControllerMain start(EucaPaths paths, EucalyptusConf conf) throws Exception {
+    Files.createDirectories(paths.bukkitsDir());
+    CertificateAuthority ca = CloudKeys.ensure(paths.keysDir());
+    Database db = Database.open(paths, conf);
+    LOG.info("database: {}", db.describe());
+    Accounts accounts = new Accounts(db);
+    SystemProperties properties = new SystemProperties(db);
+    FirstStart.run(db, accounts, properties, paths.keysDir(), paths.bukkitsDir());
+    Clusters clusters = new Clusters(db);
+
+    boolean signed = conf.getBoolean("ENABLE_WS_SECURITY", true);
+    ClusterPoller poller = new ClusterPoller(clusters, new SoapClusterClient(
+        signed ? KeySource.files(paths.keysDir(), "cloud-pk.pem", "cloud-cert.pem", "cluster-cert.pem") : null,
+        Duration.ofSeconds(20)), paths.keysDir());
+    poller.start(() -> {
+      try {
+        return Integer.parseInt(properties.get(SystemProperties.CLUSTER_POLL_SECONDS));
+      } catch (NumberFormatException e) {
+        return 5;
+      }
+    });
+
+    Ec2QueryServlet ec2 = new Ec2QueryServlet(new QueryAuthenticator(accounts),
+        new CloudActions(accounts, clusters, properties, new CredentialsZip(db, ca)).all(),
+        () -> properties.get(SystemProperties.DNS_DOMAIN));
+    Server server = new Server(conf.getInt("CLOUD_PORT", 8773));
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addServlet(new ServletHolder("ec2", ec2), "/*");
+    server.setHandler(context);
+    server.start();
+    LOG.info("Cloud Controller up: EC2 Query API on port {}", conf.getInt("CLOUD_PORT", 8773));
+    return new CloudControllerMain(db, server, poller);
+  }
+
+  @Override
+  public void close() {
+    poller.close();
+    try {
+      http.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping the HTTP server: {}", e.getMessage());
+    }
+    db.close();
+  }
+}

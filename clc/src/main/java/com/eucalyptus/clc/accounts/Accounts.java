@@ -1,0 +1,102 @@
+package com.eucalyptus.clc.accounts;
+
+import com.eucalyptus.clc.persistence.Database;
+import com.eucalyptus.clc.persistence.UserEntity;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The cloud's users: created, looked up by access key on every request, disabled, deleted. */
+public final class Accounts {
+  /** Letters, digits and . _ - ; 1 to 30 characters, starting with a letter or digit. */
+  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,29}");
+  private static final String KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  private static final String SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Database db;
+
+  public Accounts(Database db) {
+    this.db = db;
+  }
+
+  /** A copy of a user's row, safe to use outside a transaction. */
+  public record User(String name, String email, boolean admin, boolean enabled, String accessKey, String secretKey) {
+    static User of(UserEntity e) {
+      return new User(e.name, e.email == null ? "" : e.email, e.admin, e.enabled, e.accessKey, e.secretKey);
+    }
+  }
+
+  public static boolean validName(String name) {
+    return name != null && USER_NAME.matcher(name).matches();
+  }
+
+  /** Creates an enabled user with new query keys; empty if the name is taken. */
+  public Optional<User> add(String name, String email, boolean admin, String password) {
+    if (!validName(name)) {
+      throw new IllegalArgumentException("user name must be 1-30 letters, digits, '.', '_' or '-'");
+    }
+    return db.tx(s -> {
+      if (s.find(UserEntity.class, name) != null) {
+        return Optional.<User>empty();
+      }
+      UserEntity u = new UserEntity();
+      u.name = name;
+      u.email = email;
+      u.admin = admin;
+      u.enabled = true;
+      u.confirmed = true;
+      u.accessKey = random(KEY_CHARS, 20);
+      u.secretKey = random(SECRET_CHARS, 40);
+      u.passwordHash = password == null ? null : PasswordHash.hash(password);
+      s.persist(u);
+      return Optional.of(User.of(u));
+    });
+  }
+
+  public Optional<User> find(String name) {
+    return db.tx(s -> Optional.ofNullable(s.find(UserEntity.class, name)).map(User::of));
+  }
+
+  public Optional<User> findByAccessKey(String accessKey) {
+    return db.tx(s -> s.createQuery("from UserEntity where accessKey = :k", UserEntity.class).setParameter("k", accessKey)
+        .getResultStream().findFirst().map(User::of));
+  }
+
+  public List<User> list() {
+    return db.tx(s -> s.createQuery("from UserEntity order by name", UserEntity.class).getResultList().stream()
+        .map(User::of).toList());
+  }
+
+  /** @return false when there is no such user */
+  public boolean setEnabled(String name, boolean enabled) {
+    return db.tx(s -> {
+      UserEntity u = s.find(UserEntity.class, name);
+      if (u == null) {
+        return false;
+      }
+      u.enabled = enabled;
+      return true;
+    });
+  }
+
+  /** @return false when there is no such user */
+  public boolean delete(String name) {
+    return db.tx(s -> {
+      UserEntity u = s.find(UserEntity.class, name);
+      if (u == null) {
+        return false;
+      }
+      s.remove(u);
+      return true;
+    });
+  }
+
+  private static String random(String alphabet, int length) {
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,54 @@
+package com.eucalyptus.clc.cluster;
+
+import com.eucalyptus.clc.persistence.ClusterEntity;
+import com.eucalyptus.clc.persistence.Database;
+import com.eucalyptus.clc.persistence.VmTypeEntity;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Registered clusters (in the database) and their last known status (in memory, from the poller). */
+public final class Clusters {
+  private final Database db;
+  private final Map<String, ClusterStatus> status = new ConcurrentHashMap<>();
+
+  public Clusters(Database db) {
+    this.db = db;
+  }
+
+  /** Registers a cluster or moves it to a new host/port. */
+  public void register(String name, String host, int port) {
+    db.tx(s -> {
+      ClusterEntity c = s.find(ClusterEntity.class, name);
+      if (c == null) {
+        c = new ClusterEntity();
+        c.name = name;
+        c.host = host;
+        c.port = port;
+        s.persist(c);
+      } else {
+        c.host = host;
+        c.port = port;
+      }
+      return null;
+    });
+    status.remove(name);
+  }
+
+  public List<ClusterEntity> registered() {
+    return db.tx(s -> s.createQuery("from ClusterEntity order by name", ClusterEntity.class).getResultList());
+  }
+
+  public List<VmTypeEntity> vmTypes() {
+    return db.tx(s -> s.createQuery("from VmTypeEntity order by memory, cpu, disk, name", VmTypeEntity.class).getResultList());
+  }
+
+  public void update(ClusterStatus s) {
+    status.put(s.name(), s);
+  }
+
+  public ClusterStatus status(ClusterEntity c) {
+    ClusterStatus s = status.get(c.name);
+    return s != null && s.host().equals(c.host) && s.port() == c.port ? s : ClusterStatus.down(c.name, c.host, c.port, null);
+  }
+}

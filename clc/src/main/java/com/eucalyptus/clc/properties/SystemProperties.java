@@ -1,0 +1,93 @@
+package com.eucalyptus.clc.properties;
+
+import com.eucalyptus.clc.persistence.Database;
+import com.eucalyptus.clc.persistence.PropertyEntity;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cloud's system properties, kept in the database: defaults are written at first start, the
+ * admin changes them with ModifyPropertyValue (euca_conf --set-property) and, later, the console.
+ */
+public final class SystemProperties {
+  public static final String WALRUS_PATH = "walrus.storage.path";
+  public static final String WALRUS_MAX_BUCKETS = "walrus.max.buckets.per.user";
+  public static final String WALRUS_MAX_BUCKET_SIZE = "walrus.max.bucket.size.mb";
+  public static final String IMAGE_CACHE_SIZE = "walrus.image.cache.size.mb";
+  public static final String DEFAULT_KERNEL = "cloud.default.kernel";
+  public static final String DEFAULT_RAMDISK = "cloud.default.ramdisk";
+  public static final String DNS_DOMAIN = "cloud.dns.domain";
+  public static final String REGION = "cloud.region";
+  public static final String CLOUD_URL = "cloud.url";
+  public static final String MAIL_HOST = "mail.smtp.host";
+  public static final String MAIL_PORT = "mail.smtp.port";
+  public static final String ADMIN_EMAIL = "admin.email";
+  public static final String CLUSTER_POLL_SECONDS = "cloud.cluster.poll.seconds";
+
+  private final Database db;
+
+  public SystemProperties(Database db) {
+    this.db = db;
+  }
+
+  /** Every known property with its default (the original's: 5 buckets, 30 GB image cache). */
+  public static Map<String, String> defaults(String bukkitsDir) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put(WALRUS_PATH, bukkitsDir);
+    d.put(WALRUS_MAX_BUCKETS, "5");
+    d.put(WALRUS_MAX_BUCKET_SIZE, "5120");
+    d.put(IMAGE_CACHE_SIZE, "30720");
+    d.put(DEFAULT_KERNEL, "");
+    d.put(DEFAULT_RAMDISK, "");
+    d.put(DNS_DOMAIN, "localhost");
+    d.put(REGION, "eucalyptus");
+    d.put(CLOUD_URL, "");
+    d.put(MAIL_HOST, "localhost");
+    d.put(MAIL_PORT, "25");
+    d.put(ADMIN_EMAIL, "");
+    d.put(CLUSTER_POLL_SECONDS, "5");
+    return d;
+  }
+
+  /** Adds the properties that are missing; existing values are never changed. */
+  public void ensureDefaults(String bukkitsDir) {
+    db.tx(s -> {
+      for (Map.Entry<String, String> e : defaults(bukkitsDir).entrySet()) {
+        if (s.find(PropertyEntity.class, e.getKey()) == null) {
+          s.persist(new PropertyEntity(e.getKey(), e.getValue()));
+        }
+      }
+      return null;
+    });
+  }
+
+  public String get(String name) {
+    return db.tx(s -> {
+      PropertyEntity p = s.find(PropertyEntity.class, name);
+      return p == null || p.value == null ? "" : p.value;
+    });
+  }
+
+  public Map<String, String> all() {
+    return db.tx(s -> {
+      Map<String, String> out = new LinkedHashMap<>();
+      List<PropertyEntity> list = s.createQuery("from PropertyEntity order by name", PropertyEntity.class).getResultList();
+      list.forEach(p -> out.put(p.name, p.value == null ? "" : p.value));
+      return out;
+    });
+  }
+
+  /** Sets a known property; returns the old value, or null when there is no such property. */
+  public String set(String name, String value) {
+    return db.tx(s -> {
+      PropertyEntity p = s.find(PropertyEntity.class, name);
+      if (p == null) {
+        return null;
+      }
+      String old = p.value == null ? "" : p.value;
+      p.value = value;
+      return old;
+    });
+  }
+}
