@@ -178,6 +178,33 @@ class FoundationIT {
   }
 
   @Test
+  @Order(8)
+  void theApiAlsoAnswersAtTheRootForTheEc2HostName() {
+    Map<String, String> params = QuerySigner.signV2("ec2.localhost:8773", "/", admin.accessKey(), admin.secretKey(),
+        Map.of("Action", "DescribeRegions"), java.time.Instant.now());
+    Shell.Result r = Shell.run(Map.of(), "curl", "-s", "--resolve", "ec2.localhost:8773:127.0.0.1",
+        "http://ec2.localhost:8773/?" + QuerySigner.canonical(params));
+    assertTrue(r.stdout().contains("<DescribeRegionsResponse") && r.stdout().contains("Walrus"), r.all());
+    // any other host at the root is not the API
+    var other = QuerySigner.get("http://127.0.0.1:8773/", params);
+    assertEquals(404, other.statusCode());
+  }
+
+  @Test
+  @Order(9)
+  void aClusterWhoseCcStopsAnsweringIsDownUntilItComesBack() {
+    cloud.stop("cc");
+    CloudInstallation.await(Duration.ofSeconds(60), "cluster DOWN", () -> {
+      String out = Ec2Clients.boto(EC2, admin, "2", "zones", "verbose").assertOk().stdout();
+      return out.contains("cluster1\tDOWN 127.0.0.1") || out.contains("cluster1\tDOWN") ? out : null;
+    });
+    assertTrue(Ec2Clients.boto(EC2, admin, "2", "zones").assertOk().stdout().contains("cluster1\tunavailable"));
+    cloud.start("cc");
+    checkVerboseView(awaitVerboseView(() -> parseTabbed(Ec2Clients.boto(EC2, admin, "2", "zones", "verbose")
+        .assertOk().stdout())));
+  }
+
+  @Test
   @Order(20)
   void afterClcRestartAdminKeysClusterAndVmTypesAreStillThere() {
     cloud.stop("cloud");
@@ -186,6 +213,25 @@ class FoundationIT {
         .assertOk().stdout()));
     checkVerboseView(rows);
     assertTrue(eucaConf("--list-users").assertOk().stdout().contains("bob"));
+  }
+
+  @Test
+  @Order(21)
+  void withWsSecurityOffTheTiersStillTalkUnsigned() {
+    cloud.setConf(Map.of("ENABLE_WS_SECURITY", "N"));
+    for (String d : List.of("nc", "cc", "cloud")) {
+      cloud.stop(d);
+    }
+    cloud.startAll();
+    List<String[]> rows = CloudInstallation.await(Duration.ofSeconds(90), "cluster UP, unsigned", () -> {
+      List<String[]> r = parseTabbed(Ec2Clients.boto(EC2, admin, "2", "zones", "verbose").assertOk().stdout());
+      return r.stream().anyMatch(x -> x[0].equals("cluster1") && x[1].trim().startsWith("UP"))
+          && r.stream().anyMatch(x -> x[0].contains("EucalyptusNC")) ? r : null;
+    });
+    // unsigned, nobody vouches for the node's certificate any more
+    assertTrue(rows.stream().anyMatch(x -> x[0].contains("EucalyptusNC") && x[1].contains("nc=false")),
+        rows.stream().map(x -> x[0] + " " + x[1]).toList().toString());
+    assertTrue(rows.stream().anyMatch(x -> x[0].equals("|- m1.small") && !x[1].startsWith("0000 / 0000")));
   }
 
   // ---- helpers -------------------------------------------------------------------------------

@@ -83,6 +83,30 @@ class SignedSoapIT {
     }
   }
 
+  @Test
+  void bothDaemonsRefuseExpiredMessages() throws Exception {
+    WsSecurityKeys clc = WsSecurityKeys.load(cloud.keysDir(), "cloud-pk.pem", "cloud-cert.pem", "cluster-cert.pem");
+    WsSecurityKeys cc = WsSecurityKeys.load(cloud.keysDir(), "cluster-pk.pem", "cluster-cert.pem", "node-cert.pem");
+    try (SoapCaptureProxy ccProxy = new SoapCaptureProxy("http://127.0.0.1:8774");
+        SoapCaptureProxy ncProxy = new SoapCaptureProxy("http://127.0.0.1:8775")) {
+      // Timestamps valid for one second only
+      EucalyptusCCStub toCc = SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(),
+          "http://127.0.0.1:" + ccProxy.port() + "/axis2/services/EucalyptusCC"), clc, Duration.ofSeconds(30), Duration.ofSeconds(1));
+      EucalyptusNCStub toNc = SoapClients.secure(new EucalyptusNCStub(SoapClients.clientContext(),
+          "http://127.0.0.1:" + ncProxy.port() + "/axis2/services/EucalyptusNC"), cc, Duration.ofSeconds(30), Duration.ofSeconds(1));
+      call(() -> toCc.describeResources(LatencyBench.describeResources()));
+      call(() -> toNc.ncDescribeResource(LatencyBench.ncDescribeResource()));
+      // past the Timestamp's Expires and the daemons' 60 s clock-skew allowance
+      Thread.sleep(63_000);
+      for (var p : List.of(Map.entry("http://127.0.0.1:8774", ccProxy), Map.entry("http://127.0.0.1:8775", ncProxy))) {
+        Captured c = p.getValue().captured().get(0);
+        HttpResponse<String> r = SoapCaptureProxy.send(p.getKey(), c, c.body());
+        assertFault(r, "expired");
+        assertTrue(r.body().contains("timestamp"), "refused for its timestamp: " + r.body());
+      }
+    }
+  }
+
   private static void checkRefusals(String base, List<Captured> captured, String valueInBody, Supplier<Object> goodCall)
       throws Exception {
     assertEquals(2, captured.size(), "two signed requests went through the proxy");
