@@ -6,6 +6,7 @@ import com.eucalyptus.cc.nodes.SoapNodeClient;
 import com.eucalyptus.cc.service.ClusterService;
 import com.eucalyptus.cc.service.GatherLogService;
 import com.eucalyptus.runtime.config.EucaPaths;
+import com.eucalyptus.runtime.daemon.Daemon;
 import com.eucalyptus.runtime.config.EucalyptusConf;
 import com.eucalyptus.runtime.logging.DaemonLogging;
 import com.eucalyptus.runtime.soap.KeySource;
@@ -15,7 +16,6 @@ import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.gl.EucalyptusGLMessageReceiverInOut;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.apache.axis2.context.MessageContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -36,13 +36,7 @@ public final class ClusterControllerMain {
     Logger log = LogManager.getLogger(ClusterControllerMain.class);
     SoapServer server = start(paths, conf);
     log.info("Cluster Controller up on port {}", server.port());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Cluster Controller stopping");
-      server.stop();
-      stopped.countDown();
-    }, "cc-shutdown"));
-    stopped.await();
+    Daemon.runUntilStopped("Cluster Controller", server::stop);
   }
 
   /** Serves EucalyptusCC and EucalyptusGL; used by the daemon and by tests. */

@@ -13,13 +13,13 @@ import com.eucalyptus.clc.cluster.SoapClusterClient;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.properties.SystemProperties;
 import com.eucalyptus.runtime.config.EucaPaths;
+import com.eucalyptus.runtime.daemon.Daemon;
 import com.eucalyptus.runtime.config.EucalyptusConf;
 import com.eucalyptus.runtime.crypto.CertificateAuthority;
 import com.eucalyptus.runtime.logging.DaemonLogging;
 import com.eucalyptus.runtime.soap.KeySource;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -56,13 +56,7 @@ public final class CloudControllerMain implements AutoCloseable {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("Cloud Controller stopping");
-      clc.close();
-      stopped.countDown();
-    }, "clc-shutdown"));
-    stopped.await();
+    Daemon.runUntilStopped("Cloud Controller", clc::close);
   }
 
   /** Starts everything; used by the daemon and by tests. */

@@ -6,6 +6,7 @@ import com.eucalyptus.nc.hypervisor.libvirt.LibvirtHypervisor;
 import com.eucalyptus.nc.resources.NodeResources;
 import com.eucalyptus.nc.service.NodeService;
 import com.eucalyptus.runtime.config.EucaPaths;
+import com.eucalyptus.runtime.daemon.Daemon;
 import com.eucalyptus.runtime.config.EucalyptusConf;
 import com.eucalyptus.runtime.logging.DaemonLogging;
 import com.eucalyptus.runtime.soap.KeySource;
@@ -13,7 +14,6 @@ import com.eucalyptus.runtime.soap.SoapServer;
 import com.eucalyptus.wsdl.nc.EucalyptusNCMessageReceiverInOut;
 import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import org.apache.axis2.context.MessageContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -35,13 +35,7 @@ public final class NodeControllerMain {
     try {
       SoapServer server = start(paths, conf);
       log.info("Node Controller up on port {}", server.port());
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        log.info("Node Controller stopping");
-        server.stop();
-        stopped.countDown();
-      }, "nc-shutdown"));
-      stopped.await();
+      Daemon.runUntilStopped("Node Controller", server::stop);
     } catch (HypervisorException e) {
       log.fatal("{} -- is libvirtd running and may this user use it? (see euca_conf --setup)", e.getMessage());
       System.err.println("eucalyptus-nc: " + e.getMessage());
