@@ -28,12 +28,12 @@ install_packages() {
 # start_libvirt: libvirtd and virtlogd without systemd (a fresh container has none).
 start_libvirt() {
   # judged by the socket, not by pgrep: in a chroot (fresh-check) the host's daemons are visible
-  virsh -c qemu:///system version >/dev/null 2>&1 && return 0
+  virsh -c qemu:///system nodeinfo >/dev/null 2>&1 && return 0
   [ -S /run/libvirt/virtlogd-sock ] || virtlogd -d
   libvirtd -d
   local i
   for i in $(seq 1 30); do
-    virsh -c qemu:///system version >/dev/null 2>&1 && return 0
+    virsh -c qemu:///system nodeinfo >/dev/null 2>&1 && return 0
     sleep 1
   done
   echo "libvirtd did not come up" >&2
