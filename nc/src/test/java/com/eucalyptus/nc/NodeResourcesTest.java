@@ -25,7 +25,7 @@ class NodeResourcesTest {
           NodeResources.InstanceUsage.NONE).describe();
       assertEquals(hv.hostInfo().memoryMb(), s.memoryMaxMb());
       assertEquals(hv.hostInfo().cores(), s.coresMax());
-      long freeGb = Files.getFileStore(instances).getUsableSpace() / (1024L * 1024 * 1024);
+      long freeGb = instances.toFile().getUsableSpace() / (1024L * 1024 * 1024);
       assertTrue(Math.abs(freeGb - s.diskMaxGb()) <= 1, freeGb + " vs " + s.diskMaxGb());
       assertEquals(s.memoryMaxMb(), s.memoryAvailableMb(), "no instances: all available");
     }

@@ -20,7 +20,7 @@ public record HostResources(long memoryMb, int cores, long diskGb) {
     int cpus = Integer.parseInt(find(info, "CPU\\(s\\):\\s+(\\d+)"));
     try {
       Files.createDirectories(instancePath);
-      long free = Files.getFileStore(instancePath).getUsableSpace();
+      long free = instancePath.toFile().getUsableSpace();
       return new HostResources(memKib / 1024, cpus, free / (1024L * 1024 * 1024));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

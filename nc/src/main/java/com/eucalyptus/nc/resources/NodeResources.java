@@ -54,6 +54,7 @@ public final class NodeResources {
   /** Room for instance files: the free space of the file system INSTANCE_PATH lives on. */
   private long diskFreeGb() throws IOException {
     Files.createDirectories(instancePath);
-    return Files.getFileStore(instancePath).getUsableSpace() / (1024L * 1024 * 1024);
+    // File.getUsableSpace is statvfs on the folder: no mount-table lookup, which fails in chroots
+    return instancePath.toFile().getUsableSpace() / (1024L * 1024 * 1024);
   }
 }
