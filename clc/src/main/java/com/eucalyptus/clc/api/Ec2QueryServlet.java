@@ -26,6 +26,8 @@ public final class Ec2QueryServlet extends HttpServlet {
   /** The version 1.5.2 defaulted to; the oldest accepted is 2008-12-01. */
   static final String DEFAULT_VERSION = "2009-04-04";
   static final String OLDEST_VERSION = "2008-12-01";
+  /** A Query request is parameters only (user data is at most 16 KB): anything bigger is refused unread. */
+  static final int MAX_BODY_BYTES = 1 << 20;
   private final QueryAuthenticator auth;
   private final Map<String, Ec2Action> actions = new HashMap<>();
   private final Supplier<String> dnsDomain;
@@ -60,7 +62,11 @@ public final class Ec2QueryServlet extends HttpServlet {
     for (String h : Collections.list(req.getHeaderNames())) {
       headers.put(h.toLowerCase(), req.getHeader(h));
     }
-    byte[] body = req.getInputStream().readAllBytes();
+    byte[] body = req.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+    if (body.length > MAX_BODY_BYTES) {
+      error(resp, requestId, new Ec2Exception(400, "InvalidParameterValue", "the request body is larger than 1 MB"));
+      return;
+    }
     QueryRequest q = QueryRequest.of(req.getMethod(), req.getHeader("Host"), req.getRequestURI(), req.getQueryString(), body,
         req.getContentType(), headers);
     String action = q.param("Action");
