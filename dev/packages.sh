@@ -4,7 +4,7 @@
 # acceptance tests drive; postgresql is the real server the persistence tests start.
 EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
   curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs"
-EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli postgresql"
+EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli postgresql openssh-server"
 
 # install_packages PKG... : installs what is missing, non-interactively, once.
 install_packages() {

@@ -35,6 +35,13 @@ check "missing argument fails" bash -c "! $E --nodes"
 printf 'EUCALYPTUS="/old"\nNODES="a b c"\nSWAP_SIZE="1024"\nBOGUS_KEY="x"\n' > "$tmp/old.conf"
 check "--upgrade-conf copies known keys only" bash -c "$E --upgrade-conf $tmp/old.conf && [ \"\$($E --name NODES)\" = 'a b c' ] && [ \"\$($E --name SWAP_SIZE)\" = 1024 ] && ! grep -q BOGUS_KEY $tmp/etc/eucalyptus/eucalyptus.conf && [ \"\$($E --name EUCALYPTUS)\" != /old ]"
 
+mkdir -p "$tmp/var/log/eucalyptus" "$tmp/var/run/eucalyptus" "$tmp/var/lib/eucalyptus/db"
+check "--check cloud passes on a set-up front end" bash -c "$E --check cloud"
+check "--check cc fails while the cluster key is missing" bash -c "! $E --check cc"
+echo key > "$tmp/var/lib/eucalyptus/keys/cluster-pk.pem"
+check "--check cc passes with the cluster's keys" bash -c "$E --check cc"
+check "--check takes only cloud, cc or nc" bash -c "! $E --check walrus"
+
 # the v2 signature euca_conf sends, checked against python's hmac on the same string
 sig_test() {
   local q expected got
