@@ -3,6 +3,11 @@
 # the test makes (veth pair, private addresses), whose mount namespace has an empty keys folder
 # of its own, so what arrives there can only have come over ssh (rsync, then scp with --norsync).
 set -u
+if [ -n "${EUCA_SKIP_NETNS_TESTS:-}" ]; then
+  # only for roots where / is not a mount point (ip netns exec cannot work there), see docs/testing.md
+  echo "addnode-remote: skipped (EUCA_SKIP_NETNS_TESTS is set)"
+  exit 0
+fi
 here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
@@ -62,7 +67,7 @@ E="bash $here/tools/euca_conf -d $EUCALYPTUS"
 # shellcheck disable=SC2086
 on_node() { ssh $EUCA_SSH_OPTS "root@$node_ip" "$@"; }
 
-check "the node's keys folder starts empty" bash -c "[ -z \"\$(ssh $EUCA_SSH_OPTS root@$node_ip ls '$keys')\" ]"
+check "the node answers over ssh and its keys folder starts empty" bash -c "out=\$(ssh $EUCA_SSH_OPTS root@$node_ip ls '$keys') && [ -z \"\$out\" ]"
 check "--addnode copies the keys with rsync" bash -c "$E --addnode $node_ip | grep -q 'copied with rsync'"
 for f in cloud-cert.pem cluster-cert.pem node-cert.pem node-pk.pem; do
   check "$f arrived intact" bash -c "[ \"\$(ssh $EUCA_SSH_OPTS root@$node_ip cat '$keys/$f')\" = \"\$(cat '$keys/$f')\" ]"
