@@ -64,8 +64,6 @@ for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/$node_ip/22") 2>/dev/null && break; 
 
 export EUCA_SSH_OPTS="-i $tmp/id -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -o ConnectTimeout=5"
 E="bash $here/tools/euca_conf -d $EUCALYPTUS"
-# shellcheck disable=SC2086
-on_node() { ssh $EUCA_SSH_OPTS "root@$node_ip" "$@"; }
 
 check "the node answers over ssh and its keys folder starts empty" bash -c "out=\$(ssh $EUCA_SSH_OPTS root@$node_ip ls '$keys') && [ -z \"\$out\" ]"
 check "--addnode copies the keys with rsync" bash -c "$E --addnode $node_ip | grep -q 'copied with rsync'"

@@ -2,6 +2,7 @@ package com.eucalyptus.cc;
 
 import com.eucalyptus.cc.nodes.NodeEndpoint;
 import com.eucalyptus.cc.nodes.NodeRegistry;
+import com.eucalyptus.cc.nodes.SchedulingPolicy;
 import com.eucalyptus.cc.nodes.SoapNodeClient;
 import com.eucalyptus.cc.service.ClusterService;
 import com.eucalyptus.cc.service.GatherLogService;
@@ -25,6 +26,9 @@ import org.apache.logging.log4j.Logger;
  * cluster-pk.pem and accepting only the cloud's certificate; talks to the NCs named in NODES.
  */
 public final class ClusterControllerMain {
+  /** How long DescribeResources waits for the nodes' fresh answers; a slower node counts as it last answered. */
+  static final Duration DESCRIBE_RESOURCES_WAIT = Duration.ofSeconds(5);
+
   private ClusterControllerMain() {
   }
 
@@ -34,13 +38,29 @@ public final class ClusterControllerMain {
     paths.ensureVarDirs();
     DaemonLogging.init("cc", paths.logDir(), conf.get("LOGLEVEL", "INFO"));
     Logger log = LogManager.getLogger(ClusterControllerMain.class);
-    SoapServer server = start(paths, conf);
-    log.info("Cluster Controller up on port {}", server.port());
-    Daemon.runUntilStopped("Cluster Controller", server::stop);
+    Running cc = start(paths, conf);
+    log.info("Cluster Controller up on port {}", cc.port());
+    Daemon.runUntilStopped("Cluster Controller", cc::stop);
   }
 
-  /** Serves EucalyptusCC and EucalyptusGL; used by the daemon and by tests. */
-  public static SoapServer start(EucaPaths paths, EucalyptusConf conf) throws Exception {
+  /** A started CC: its SOAP server and its node poller. */
+  public record Running(SoapServer server, NodeRegistry nodes) {
+    public int port() {
+      return server.port();
+    }
+
+    public void stop() {
+      nodes.close();
+      server.stop();
+    }
+  }
+
+  /**
+   * Serves EucalyptusCC and EucalyptusGL and polls the NODES; used by the daemon and by tests.
+   * Conf keys: CC_PORT (8774), NODES, NC_PORT (8775), NC_SERVICE, ENABLE_WS_SECURITY (Y), SCHEDPOLICY,
+   * NC_POLLING_FREQUENCY (seconds between polls of every node, 5), NC_TIMEOUT (seconds per NC call, 15).
+   */
+  public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
     Logger log = LogManager.getLogger(ClusterControllerMain.class);
     boolean signed = conf.getBoolean("ENABLE_WS_SECURITY", true);
     if (!signed) {
@@ -48,11 +68,16 @@ public final class ClusterControllerMain {
     }
     List<NodeEndpoint> endpoints = NodeEndpoint.parseNodes(conf.get("NODES", ""), conf.getInt("NC_PORT", 8775),
         conf.get("NC_SERVICE", "axis2/services/EucalyptusNC"));
-    log.info("nodes: {}", endpoints.stream().map(NodeEndpoint::url).toList());
+    String schedConf = conf.get("SCHEDPOLICY", "");
+    SchedulingPolicy sched = SchedulingPolicy.parse(schedConf);
+    if (!schedConf.isBlank() && !sched.name().equalsIgnoreCase(schedConf.strip())) {
+      log.warn("SCHEDPOLICY=\"{}\" is not GREEDY or ROUNDROBIN: using GREEDY", schedConf);
+    }
+    log.info("nodes: {}; scheduling policy {}", endpoints.stream().map(NodeEndpoint::url).toList(), sched);
     NodeRegistry nodes = new NodeRegistry(endpoints, new SoapNodeClient(
         signed ? KeySource.files(paths.keysDir(), "cluster-pk.pem", "cluster-cert.pem", "node-cert.pem") : null,
         Duration.ofSeconds(conf.getInt("NC_TIMEOUT", 15))));
-    ClusterService cluster = new ClusterService(nodes);
+    ClusterService cluster = new ClusterService(nodes, DESCRIBE_RESOURCES_WAIT);
     GatherLogService gatherLog = new GatherLogService(nodes, paths.keysDir(), paths.logDir());
     KeySource keys = signed ? KeySource.files(paths.keysDir(), "cluster-pk.pem", "cluster-cert.pem", "cloud-cert.pem") : null;
     SoapServer server = new SoapServer(conf.getInt("CC_PORT", 8774), keys);
@@ -71,9 +96,7 @@ public final class ClusterControllerMain {
           }
         });
     server.start();
-    Thread first = new Thread(nodes::refresh, "nc-first-poll");
-    first.setDaemon(true);
-    first.start();
-    return server;
+    nodes.startPolling(Duration.ofSeconds(Math.max(1, conf.getInt("NC_POLLING_FREQUENCY", 5))));
+    return new Running(server, nodes);
   }
 }

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
 class ClusterControllerSoapTest {
   static Path home;
   static SoapServer node;
-  static SoapServer cc;
+  static ClusterControllerMain.Running cc;
   static String ccBase;
 
   @BeforeAll

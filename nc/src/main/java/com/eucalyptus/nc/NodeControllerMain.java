@@ -33,9 +33,9 @@ public final class NodeControllerMain {
     DaemonLogging.init("nc", paths.logDir(), conf.get("LOGLEVEL", "INFO"));
     Logger log = LogManager.getLogger(NodeControllerMain.class);
     try {
-      SoapServer server = start(paths, conf);
-      log.info("Node Controller up on port {}", server.port());
-      Daemon.runUntilStopped("Node Controller", server::stop);
+      Running nc = start(paths, conf);
+      log.info("Node Controller up on port {}", nc.port());
+      Daemon.runUntilStopped("Node Controller", nc::stop);
     } catch (HypervisorException e) {
       log.fatal("{} -- is libvirtd running and may this user use it? (see euca_conf --setup)", e.getMessage());
       System.err.println("eucalyptus-nc: " + e.getMessage());
@@ -44,8 +44,24 @@ public final class NodeControllerMain {
     }
   }
 
-  /** Connects to the hypervisor and serves EucalyptusNC; used by the daemon and by tests. */
-  public static SoapServer start(EucaPaths paths, EucalyptusConf conf) throws Exception {
+  /** A started NC: its SOAP server and its hypervisor connection. */
+  public record Running(SoapServer server, LibvirtHypervisor hypervisor) {
+    public int port() {
+      return server.port();
+    }
+
+    public void stop() {
+      server.stop();
+      hypervisor.close();
+    }
+  }
+
+  /**
+   * Connects to the hypervisor and serves EucalyptusNC; used by the daemon and by tests. Conf keys:
+   * NC_PORT (8775), HYPERVISOR (kvm), LIBVIRT_URI (default from HYPERVISOR: qemu:///system or
+   * xen:///), INSTANCE_PATH, MAX_MEM (MB), MAX_CORES, MAX_DISK (GB), ENABLE_WS_SECURITY (Y).
+   */
+  public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
     HypervisorType type = HypervisorType.parse(conf.get("HYPERVISOR", "kvm"));
     String uri = conf.get("LIBVIRT_URI", type.defaultUri());
     LibvirtHypervisor hypervisor = LibvirtHypervisor.connect(uri);
@@ -56,16 +72,22 @@ public final class NodeControllerMain {
     NodeService service = new NodeService(resources);
     KeySource keys = conf.getBoolean("ENABLE_WS_SECURITY", true)
         ? KeySource.files(paths.keysDir(), "node-pk.pem", "node-cert.pem", "cluster-cert.pem") : null;
-    SoapServer server = new SoapServer(conf.getInt("NC_PORT", 8775), keys);
-    server.addService(EucalyptusNCStub.class.getResourceAsStream("/wsdl/eucalyptus_nc.wsdl"), "EucalyptusNC",
-        new EucalyptusNCMessageReceiverInOut() {
-          @Override
-          protected Object getTheImplementationObject(MessageContext mc) {
-            return service;
-          }
-        });
-    server.start();
+    SoapServer server;
+    try {
+      server = new SoapServer(conf.getInt("NC_PORT", 8775), keys);
+      server.addService(EucalyptusNCStub.class.getResourceAsStream("/wsdl/eucalyptus_nc.wsdl"), "EucalyptusNC",
+          new EucalyptusNCMessageReceiverInOut() {
+            @Override
+            protected Object getTheImplementationObject(MessageContext mc) {
+              return service;
+            }
+          });
+      server.start();
+    } catch (Exception | Error e) {
+      hypervisor.close();
+      throw e;
+    }
     LogManager.getLogger(NodeControllerMain.class).info("hypervisor {} via {}, instances under {}", type, uri, instancePath);
-    return server;
+    return new Running(server, hypervisor);
   }
 }

@@ -1,30 +1,35 @@
 package com.eucalyptus.cc.nodes;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The CC's nodes and what each last reported. {@link #refresh()} asks every NC at once, as the
- * original refreshed its resources before answering DescribeResources; a node that does not
- * answer is marked down and left out of the counts.
+ * The CC's nodes and what each last reported. Every node is polled (ncDescribeResource) every few
+ * seconds, and again on demand before DescribeResources is answered, as the original refreshed its
+ * resources first; a node that does not answer is marked down and left out of the counts. At most
+ * one poll per node is in flight: an on-demand refresh joins a poll already under way.
  */
-public final class NodeRegistry {
+public final class NodeRegistry implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(NodeRegistry.class);
   private final NodeClient client;
   private final Map<String, NodeState> states = new LinkedHashMap<>();
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "nc-poll");
-    t.setDaemon(true);
-    return t;
-  });
+  private final Map<String, CompletableFuture<NodeState>> inFlight = new HashMap<>();
+  private final ExecutorService pool = Executors.newCachedThreadPool(daemon("nc-poll"));
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("nc-poll-timer"));
 
   public NodeRegistry(List<NodeEndpoint> nodes, NodeClient client) {
     this.client = client;
@@ -33,20 +38,66 @@ public final class NodeRegistry {
     }
   }
 
-  /** Polls every node in parallel and returns the new states. */
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Polls every node now and then every {@code interval}. */
+  public void startPolling(Duration interval) {
+    long ms = Math.max(100, interval.toMillis());
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        refresh(Duration.ofDays(1));
+      } catch (RuntimeException e) {
+        LOG.error("polling the nodes failed: {}", e.toString());
+      }
+    }, 0, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** Polls every node in parallel and waits for all answers. */
   public List<NodeState> refresh() {
-    List<NodeEndpoint> endpoints;
-    synchronized (states) {
-      endpoints = states.values().stream().map(NodeState::endpoint).toList();
-    }
+    return refresh(Duration.ofDays(1));
+  }
+
+  /**
+   * Polls every node in parallel and returns the states once all answered or {@code maxWait}
+   * passed; a node still silent then is reported as it last was (its poll goes on and records the
+   * outcome when it ends).
+   */
+  public List<NodeState> refresh(Duration maxWait) {
     List<CompletableFuture<NodeState>> polls = new ArrayList<>();
-    for (NodeEndpoint n : endpoints) {
-      polls.add(CompletableFuture.supplyAsync(() -> poll(n), pool));
+    synchronized (states) {
+      for (NodeState s : states.values()) {
+        NodeEndpoint n = s.endpoint();
+        CompletableFuture<NodeState> f = inFlight.get(n.url());
+        if (f == null) {
+          CompletableFuture<NodeState> mine = CompletableFuture.supplyAsync(() -> poll(n), pool);
+          inFlight.put(n.url(), mine);
+          mine.whenComplete((r, e) -> {
+            synchronized (states) {
+              inFlight.remove(n.url(), mine);
+            }
+          });
+          f = mine;
+        }
+        polls.add(f);
+      }
     }
+    long deadline = System.nanoTime() + maxWait.toNanos();
     for (CompletableFuture<NodeState> p : polls) {
-      NodeState s = p.join();
-      synchronized (states) {
-        states.put(s.endpoint().url(), s);
+      try {
+        p.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        break;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException e) {
+        // poll() catches everything: nothing to do
       }
     }
     return snapshot();
@@ -57,20 +108,25 @@ public final class NodeRegistry {
     synchronized (states) {
       previous = states.get(n.url());
     }
+    NodeState next;
     try {
       NodeClient.Answer a = client.describeResource(n);
       if (previous != null && !previous.up()) {
         LOG.info("node {} is up", n.url());
       }
-      return new NodeState(n, true, a.capacity(), Instant.now(), a.signer(), null);
+      next = new NodeState(n, true, a.capacity(), Instant.now(), a.signer(), null);
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       if (previous == null || previous.up() || !why.equals(previous.lastError())) {
         LOG.warn("node {} did not answer ncDescribeResource: {}", n.url(), why);
       }
-      return new NodeState(n, false, null, previous == null ? null : previous.lastSeen(),
+      next = new NodeState(n, false, null, previous == null ? null : previous.lastSeen(),
           previous == null ? null : previous.replySigner(), why);
     }
+    synchronized (states) {
+      states.put(n.url(), next);
+    }
+    return next;
   }
 
   public List<NodeState> snapshot() {
@@ -79,9 +135,16 @@ public final class NodeRegistry {
     }
   }
 
+  /** The node whose serviceTag (URL) is {@code serviceTag}, or null. */
   public NodeState find(String serviceTag) {
     synchronized (states) {
       return states.get(serviceTag);
     }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    pool.shutdownNow();
   }
 }

@@ -5,6 +5,7 @@ import com.eucalyptus.cc.nodes.NodeState;
 import com.eucalyptus.cc.resources.ResourceCalculator;
 import com.eucalyptus.wsdl.cc.EucalyptusCCSkeletonInterface;
 import com.eucalyptus.wsdl.cc.types.*;
+import java.time.Duration;
 import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -17,15 +18,18 @@ import org.apache.logging.log4j.Logger;
 public final class ClusterService implements EucalyptusCCSkeletonInterface {
   private static final Logger LOG = LogManager.getLogger(ClusterService.class);
   private final NodeRegistry nodes;
+  private final Duration maxWait;
 
-  public ClusterService(NodeRegistry nodes) {
+  /** @param maxWait how long DescribeResources waits for the nodes' fresh answers before using the last ones */
+  public ClusterService(NodeRegistry nodes, Duration maxWait) {
     this.nodes = nodes;
+    this.maxWait = maxWait;
   }
 
   @Override
   public DescribeResourcesResponse describeResources(DescribeResources request) {
     DescribeResourcesType in = request.getDescribeResources();
-    List<NodeState> states = nodes.refresh();
+    List<NodeState> states = nodes.refresh(maxWait);
     DescribeResourcesResponseType out = new DescribeResourcesResponseType();
     out.setCorrelationId(in.getCorrelationId());
     out.setUserId(in.getUserId());
@@ -51,8 +55,8 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
     return r;
   }
 
+  /** The fault's reason is logged once, by runtime.soap.FaultLogger. */
   private static UnsupportedOperationException notYet(String op) {
-    LOG.warn("{} refused: not implemented yet in this release", op);
     return new UnsupportedOperationException(op + " is not implemented yet (arrives with a later release)");
   }
 

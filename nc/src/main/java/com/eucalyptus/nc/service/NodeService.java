@@ -50,8 +50,8 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
     return (int) Math.min(Integer.MAX_VALUE, v);
   }
 
+  /** The fault's reason is logged once, by runtime.soap.FaultLogger. */
   private static UnsupportedOperationException notYet(String op) {
-    LOG.warn("{} refused: not implemented yet in this release", op);
     return new UnsupportedOperationException(op + " is not implemented yet (instances arrive with a later release)");
   }
 

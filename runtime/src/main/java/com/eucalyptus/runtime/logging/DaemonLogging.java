@@ -88,8 +88,11 @@ public final class DaemonLogging {
       b.add(b.newLogger(name, floor));
     }
     // WSS4J warns "No Subject DN Certificate Constraints were defined" for every signed message:
-    // we check the signer ourselves (SignerCheckHandler), so the warning carries nothing.
+    // we check the signer ourselves (runtime.soap.SignedMessageGuard), so the warning carries nothing.
     b.add(b.newLogger("org.apache.ws.security.validate.SignatureTrustValidator", Level.ERROR));
+    // Axis2 logs every SOAP fault it sends as an ERROR with a stack trace; runtime.soap.FaultLogger
+    // writes one line per fault instead.
+    b.add(b.newLogger("org.apache.axis2.engine.AxisEngine", Level.FATAL));
     b.add(b.newLogger("org.apache.axis2.deployment", Level.ERROR));
   }
 

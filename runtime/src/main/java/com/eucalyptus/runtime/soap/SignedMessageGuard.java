@@ -10,8 +10,6 @@ import org.apache.axis2.AxisFault;
 import org.apache.axis2.context.MessageContext;
 import org.apache.axis2.description.AxisService;
 import org.apache.axis2.handlers.AbstractHandler;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * Runs right after Rampart's Security phase on a signed service and refuses what Rampart lets
@@ -23,7 +21,6 @@ import org.apache.logging.log4j.Logger;
 public class SignedMessageGuard extends AbstractHandler {
   /** AxisService parameter holding the service's {@link KeySource}; marks it as signed. */
   public static final String KEY_SOURCE_PARAMETER = "euca.keySource";
-  private static final Logger LOG = LogManager.getLogger(SignedMessageGuard.class);
   /** Past its Expires a message is refused as expired, but only once the clock skew allowance is spent too. */
   private static final long REMEMBER_PAST_EXPIRY_MS = SecurityPolicies.TIMESTAMP_TTL.toMillis();
 
@@ -34,19 +31,22 @@ public class SignedMessageGuard extends AbstractHandler {
   public InvocationResponse invoke(MessageContext mc) throws AxisFault {
     AxisService service = mc.getAxisService();
     Object source = service == null ? null : service.getParameterValue(KEY_SOURCE_PARAMETER);
-    if (!(source instanceof KeySource keys) || mc.isServerSide() == false) {
+    if (!(source instanceof KeySource keys) || !mc.isServerSide()) {
       return InvocationResponse.CONTINUE;
     }
     SecurityResults results = SecurityResults.of(mc);
     if (results == null) {
       throw refuse(mc, "unsigned message (no verified WS-Security signature)");
     }
+    WsSecurityKeys current;
     try {
-      if (!keys.current().trusts(results.signer())) {
-        throw refuse(mc, "signed by an untrusted certificate: " + results.signer().getSubjectX500Principal());
-      }
+      current = keys.current();
     } catch (java.io.IOException e) {
       throw refuse(mc, "cannot check the signer: " + e.getMessage());
+    }
+    if (!current.trusts(results.signer())) {
+      throw refuse(mc, "signed by a certificate that is not a trusted peer: "
+          + results.signer().getSubjectX500Principal() + ", serial " + results.signer().getSerialNumber());
     }
     long now = System.currentTimeMillis();
     long until = Math.max(results.expires() == null ? 0 : results.expires().getTime(), now) + REMEMBER_PAST_EXPIRY_MS;
@@ -71,10 +71,8 @@ public class SignedMessageGuard extends AbstractHandler {
     }
   }
 
+  /** The fault; {@link FaultLogger} writes the one log line about it. */
   private static AxisFault refuse(MessageContext mc, String why) {
-    Object remote = mc.getProperty(MessageContext.REMOTE_ADDR);
-    LOG.warn("refused SOAP message to {} from {}: {}", mc.getAxisService() == null ? "?" : mc.getAxisService().getName(),
-        remote, why);
     return new AxisFault("Message refused: " + why);
   }
 

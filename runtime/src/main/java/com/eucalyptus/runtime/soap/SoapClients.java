@@ -25,8 +25,14 @@ import org.apache.rampart.RampartMessageData;
  */
 public final class SoapClients {
   private static ConfigurationContext context;
-  /** One parsed policy per key set and TTL: stubs are made per call by some callers. */
-  private static final Map<String, Policy> POLICIES = new ConcurrentHashMap<>();
+  /**
+   * One parsed policy per key set (by value: callers may load the PEM files again for each call)
+   * and TTL; stubs are made per call by some callers.
+   */
+  private static final Map<PolicyKey, Policy> POLICIES = new ConcurrentHashMap<>();
+
+  private record PolicyKey(WsSecurityKeys keys, Duration ttl) {
+  }
 
   private SoapClients() {
   }
@@ -35,7 +41,11 @@ public final class SoapClients {
   public static synchronized ConfigurationContext clientContext() {
     if (context == null) {
       try {
-        context = Axis2Repository.newContext();
+        ConfigurationContext c = Axis2Repository.newContext();
+        // a refusal comes back as an unsigned fault: report the server's reason, not Rampart's complaint
+        SoapServer.addGlobalHandler(c.getAxisConfiguration().getInFaultFlowPhases(), "Transport", false,
+            new ServerFaultReporter(), "ServerFaultReporter");
+        context = c;
       } catch (AxisFault e) {
         throw new IllegalStateException("cannot create the Axis2 client context", e);
       }
@@ -71,8 +81,8 @@ public final class SoapClients {
   }
 
   private static Policy policyFor(WsSecurityKeys keys, Duration ttl) {
-    String id = System.identityHashCode(keys) + "/" + keys.certificate().getSerialNumber() + "/" + ttl.toSeconds();
-    return POLICIES.computeIfAbsent(id, k -> SecurityPolicies.signedBodyAndTimestamp(KeySource.fixed(keys), ttl));
+    return POLICIES.computeIfAbsent(new PolicyKey(keys, ttl),
+        k -> SecurityPolicies.signedBodyAndTimestamp(KeySource.fixed(keys), ttl));
   }
 
   /** The certificate that signed the last reply {@code stub} received, or null if it was not signed. */

@@ -14,6 +14,7 @@ import org.apache.axis2.description.HandlerDescription;
 import org.apache.axis2.description.Parameter;
 import org.apache.axis2.description.WSDL11ToAxisServiceBuilder;
 import org.apache.axis2.engine.AxisConfiguration;
+import org.apache.axis2.engine.Handler;
 import org.apache.axis2.engine.MessageReceiver;
 import org.apache.axis2.engine.Phase;
 import org.apache.axis2.transport.http.SimpleHTTPServer;
@@ -45,27 +46,27 @@ public final class SoapServer {
     this.keys = keys;
     this.maxSkew = maxSkew;
     this.context = Axis2Repository.newContext();
-    AxisConfiguration config = context.getAxisConfiguration();
-    addGlobalHandler(config.getInFlowPhases(), "PreDispatch", new SignedMessageGuard(), "SignedMessageGuard");
-    addGlobalHandler(config.getOutFaultFlowPhases(), null, new RefusalLogger(), "RefusalLogger");
+    List<Phase> in = context.getAxisConfiguration().getInFlowPhases();
+    // first of all, so that its flowComplete sees every failed request
+    addGlobalHandler(in, "Transport", true, new FaultLogger(), "FaultLogger");
+    // after the Transport phase's dispatchers found the service, before Rampart (Security)
+    addGlobalHandler(in, "Transport", false, new KeysPresentCheck(), "KeysPresentCheck");
+    // right after Rampart verified the signature and Timestamp
+    addGlobalHandler(in, "PreDispatch", false, new SignedMessageGuard(), "SignedMessageGuard");
   }
 
-  private static void addGlobalHandler(List<Phase> phases, String phaseName, org.apache.axis2.engine.Handler handler,
-      String name) {
-    Phase target = null;
-    for (Phase p : phases) {
-      if (phaseName == null || p.getPhaseName().equals(phaseName)) {
-        target = p;
-        break;
-      }
-    }
-    if (target == null) {
-      throw new IllegalStateException("Axis2 phase " + phaseName + " not found");
-    }
+  /** Adds {@code handler} first or last in the global phase {@code phaseName} of {@code phases}. */
+  static void addGlobalHandler(List<Phase> phases, String phaseName, boolean first, Handler handler, String name) {
+    Phase target = phases.stream().filter(p -> p.getPhaseName().equals(phaseName)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("Axis2 phase " + phaseName + " not found"));
     HandlerDescription d = new HandlerDescription(name);
     d.setHandler(handler);
     handler.init(d);
-    target.addHandler(handler);
+    if (first) {
+      target.addHandler(handler, 0);
+    } else {
+      target.addHandler(handler);
+    }
   }
 
   /**
@@ -95,7 +96,18 @@ public final class SoapServer {
     }
   }
 
+  /**
+   * Starts serving. Missing key files do not stop the daemon: it says so in its log, and refuses
+   * signed calls with a fault naming the missing file until the files appear.
+   */
   public void start() throws AxisFault {
+    if (keys != null) {
+      try {
+        keys.current();
+      } catch (IOException e) {
+        LOG.error("WS-Security keys are not available yet: {}. Calls will be refused until they appear.", e.getMessage());
+      }
+    }
     http = new SimpleHTTPServer(context, port);
     http.start();
   }

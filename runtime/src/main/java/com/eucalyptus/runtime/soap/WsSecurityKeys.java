@@ -24,7 +24,13 @@ public record WsSecurityKeys(PrivateKey key, X509Certificate certificate, List<X
     for (String f : trustedCertFiles) {
       peers.add(Pem.readCertificate(keysDir.resolve(f)));
     }
-    return new WsSecurityKeys(Pem.readPrivateKey(keysDir.resolve(keyFile)), Pem.readCertificate(keysDir.resolve(certFile)), peers);
+    X509Certificate own = Pem.readCertificate(keysDir.resolve(certFile));
+    if (own.getVersion() != 3) {
+      // the policy sends a WssX509V3Token10: Rampart cannot sign with a v1 certificate ("Error in signature with X509Token")
+      throw new IOException(keysDir.resolve(certFile) + " is an X.509 v" + own.getVersion()
+          + " certificate; WS-Security here needs v3 (the keys the CLC makes are)");
+    }
+    return new WsSecurityKeys(Pem.readPrivateKey(keysDir.resolve(keyFile)), own, peers);
   }
 
   public boolean trusts(X509Certificate signer) {
