@@ -90,9 +90,12 @@ def main(command, run):
 class Credentials:
     """Access key, secret key and endpoint from options (-a, -s, -U/--url) or the eucarc."""
 
-    def __init__(self, values, url_variable):
-        self.access_key = opt(values, "-a", "--access-key", default=env("EC2_ACCESS_KEY"))
-        self.secret_key = opt(values, "-s", "--secret-key", default=env("EC2_SECRET_KEY"))
+    def __init__(self, values, url_variable, short_key_options=True):
+        # euca-describe-images uses -a for --all: its keys are given by long names only
+        access = ("-a", "--access-key") if short_key_options else ("--access-key",)
+        secret = ("-s", "--secret-key") if short_key_options else ("--secret-key",)
+        self.access_key = opt(values, *access, default=env("EC2_ACCESS_KEY"))
+        self.secret_key = opt(values, *secret, default=env("EC2_SECRET_KEY"))
         self.url = opt(values, "-U", "--url", default=env(url_variable))
         if not self.access_key or not self.secret_key:
             raise CommandError("no access key or secret key: source your eucarc or give -a and -s")
