@@ -6,7 +6,7 @@
 # stand-in metadata service (tools/test/metadata-stdio.py). Checks the console line (instance
 # id, user-data, address, key fingerprint as ssh-keygen -E md5 computes it), that the user-data
 # script ran, and that the guest's HTTP server answers; then that a second build is quick.
-# Prints one final line "N passed, M failed".
+# Prints one final line "N passed, M failed". KEEP=1 keeps the temp folder (console logs).
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
