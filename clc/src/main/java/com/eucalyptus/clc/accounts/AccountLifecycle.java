@@ -249,10 +249,10 @@ public final class AccountLifecycle {
 
   /** First-time setup of the administrator: new password, e-mail address (opens the sign-up), Walrus URL. */
   public void completeSetup(String admin, String password, String again, String email, String walrusUrl) {
-    AccountForm.checkPasswords(password, again);
-    if (password.equals("admin")) {
+    if ("admin".equals(password)) {
       throw new AccountRefused("Please choose a password other than the default one.");
     }
+    AccountForm.checkPasswords(password, again);
     AccountForm.checkEmail(email);
     String base = WalrusUrl.cloudBase(walrusUrl);
     setPassword(admin, password);
