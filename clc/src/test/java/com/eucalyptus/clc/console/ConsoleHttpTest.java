@@ -265,6 +265,49 @@ class ConsoleHttpTest {
     assertTrue(images.visibleTo("someone").isEmpty());
   }
 
+  @Test
+  void editAccountChangePasswordAndRecoverIt() throws Exception {
+    Browser admin = adminAfterSetup();
+    admin.get("/credentials");
+    Map<String, String> profile = new HashMap<>(Map.of("realName", "The <b>Admin</b>", "email", "admin@cloud.example",
+        "telephone", "555-0000", "projectLeader", "", "affiliation", "", "projectDescription", ""));
+    assertEquals(303, admin.post("/account", profile).statusCode(), admin.lastBody);
+    admin.get("/credentials");
+    assertEquals("info: Account information saved.", admin.message());
+    assertTrue(admin.lastBody.contains("The &lt;b&gt;Admin&lt;/b&gt;"));
+    profile.put("email", "broken");
+    assertEquals(200, admin.post("/account", profile).statusCode());
+    assertTrue(admin.message().startsWith("error: Please give a valid e-mail address"), admin.message());
+    assertEquals("admin@cloud.example", f.accounts.find("admin").orElseThrow().email());
+
+    Browser other = browser();
+    other.get("/login");
+    other.post("/login", Map.of("username", "admin", "password", "new-admin-pw"));
+    admin.get("/credentials");
+    assertEquals(200, admin.post("/password", Map.of("oldPassword", "wrong", "newPassword", "second-pw",
+        "newPassword2", "second-pw")).statusCode());
+    assertEquals("error: The current password is wrong.", admin.message());
+    assertEquals(303, admin.post("/password", Map.of("oldPassword", "new-admin-pw", "newPassword", "second-pw",
+        "newPassword2", "second-pw")).statusCode());
+    assertEquals(200, admin.get("/credentials").statusCode(), "this browser stays logged in");
+    assertEquals("/login", location(other.get("/credentials")), "other sessions end with the old password");
+
+    Browser forgetful = browser();
+    forgetful.get("/recover");
+    assertEquals(303, forgetful.post("/recover", Map.of("username", "admin", "email", "admin@cloud.example")).statusCode());
+    var mail = f.mail(1);
+    assertEquals("Eucalyptus password recovery", mail.getSubject());
+    String code = LifecycleFixture.code(mail, "recover");
+    forgetful.get("/?action=recover&code=" + code);
+    assertTrue(forgetful.lastBody.contains("id=\"reset-form\""));
+    assertEquals(303, forgetful.post("/reset", Map.of("code", code, "password", "third-pw", "password2", "third-pw"))
+        .statusCode());
+    assertEquals("/login", location(admin.get("/credentials")), "a recovered password ends old sessions");
+    forgetful.get("/login");
+    assertEquals(303, forgetful.post("/login", Map.of("username", "admin", "password", "third-pw")).statusCode());
+    assertEquals(404, browser().get("/?action=recover&code=" + code).statusCode(), "used up");
+  }
+
   private static Map<String, String> unzip(byte[] zip) throws Exception {
     Map<String, String> out = new HashMap<>();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
