@@ -308,6 +308,45 @@ class ConsoleHttpTest {
     assertEquals(404, browser().get("/?action=recover&code=" + code).statusCode(), "used up");
   }
 
+  @Test
+  void configurationEditsPropertiesClustersAndVmTypes() throws Exception {
+    Browser admin = adminAfterSetup();
+    admin.get("/configuration");
+    Map<String, String> props = new HashMap<>(Map.of("walrus.max.buckets.per.user", "7", "mail.smtp.host", "mail.example",
+        "cloud.default.kernel", "eki-1234ABCD"));
+    assertEquals(303, admin.post("/configuration/properties", props).statusCode(), admin.lastBody);
+    assertEquals("7", f.properties.get(SystemProperties.WALRUS_MAX_BUCKETS));
+    assertEquals("mail.example", f.properties.get(SystemProperties.MAIL_HOST));
+    assertEquals("eki-1234ABCD", f.properties.get(SystemProperties.DEFAULT_KERNEL));
+    admin.get("/configuration");
+    props = new HashMap<>(Map.of("walrus.max.buckets.per.user", "many", "cloud.region", "elsewhere"));
+    assertEquals(200, admin.post("/configuration/properties", props).statusCode());
+    assertTrue(admin.message().contains("must be a positive whole number"), admin.message());
+    assertEquals("7", f.properties.get(SystemProperties.WALRUS_MAX_BUCKETS));
+    assertEquals("eucalyptus", f.properties.get(SystemProperties.REGION), "nothing saved when one value is bad");
+
+    assertEquals(303, admin.post("/configuration/clusters", Map.of("name", "cluster1", "host", "10.0.0.5", "port", "8774"))
+        .statusCode());
+    admin.get("/configuration");
+    assertTrue(admin.lastBody.contains("<tr data-cluster=\"cluster1\">"));
+    assertEquals(200, admin.post("/configuration/clusters", Map.of("name", "c2", "host", "h", "port", "99999")).statusCode());
+    assertEquals(1, new Clusters(f.db).registered().size());
+    assertEquals(303, admin.post("/configuration/clusters/delete", Map.of("name", "cluster1")).statusCode());
+    assertTrue(new Clusters(f.db).registered().isEmpty());
+
+    admin.get("/configuration");
+    Map<String, String> vm = new HashMap<>();
+    for (var v : new Clusters(f.db).vmTypes()) {
+      vm.put("cpu." + v.name, String.valueOf(v.cpu));
+      vm.put("memory." + v.name, String.valueOf(v.memory));
+      vm.put("disk." + v.name, String.valueOf(v.disk));
+    }
+    vm.put("memory.m1.small", "256");
+    assertEquals(303, admin.post("/configuration/vmtypes", vm).statusCode(), admin.lastBody);
+    assertEquals(256, new Clusters(f.db).vmTypes().stream().filter(v -> v.name.equals("m1.small")).findFirst()
+        .orElseThrow().memory);
+  }
+
   private static Map<String, String> unzip(byte[] zip) throws Exception {
     Map<String, String> out = new HashMap<>();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
