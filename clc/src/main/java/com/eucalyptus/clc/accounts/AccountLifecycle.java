@@ -198,7 +198,11 @@ public final class AccountLifecycle {
       PasswordHash.matches("x", DUMMY_HASH);
       return false;
     }
-    return PasswordHash.matches(password, hash);
+    boolean ok = PasswordHash.matches(password, hash);
+    if (ok && PasswordHash.needsRehash(hash)) {
+      setPassword(user, password);
+    }
+    return ok;
   }
 
   private static final String DUMMY_HASH = PasswordHash.hash("not a password");
