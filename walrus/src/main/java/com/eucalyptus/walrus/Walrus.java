@@ -63,8 +63,9 @@ public final class Walrus {
 
   /**
    * Adds Walrus in front of whatever the context serves (requests that are not Walrus's go on to
-   * it) and lets the server's connectors pass S3 keys through unchanged: keys may hold "..",
-   * "%2F", "//" and other things Jetty's default URI rules refuse or rewrite.
+   * it) and lets the server's connectors pass S3 keys and headers through unchanged: keys may
+   * hold "..", "%2F", "//" and other things Jetty's default URI rules refuse or rewrite, and
+   * header values must stay byte for byte what the client signed.
    */
   public void mount(Server server, ServletContextHandler context) {
     for (Connector c : server.getConnectors()) {
@@ -72,6 +73,9 @@ public final class Walrus {
       if (f != null) {
         HttpConfiguration hc = f.getHttpConfiguration();
         hc.setUriCompliance(UriCompliance.UNSAFE);
+        // Jetty's header cache would hand "text/plain; charset=UTF-8" over as "...utf-8": the
+        // signature checks need the bytes the client signed, and S3 keeps Content-Type as sent
+        hc.setHeaderCacheCaseSensitive(true);
       }
     }
     context.getServletHandler().setDecodeAmbiguousURIs(true);

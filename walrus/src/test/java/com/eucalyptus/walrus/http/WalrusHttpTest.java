@@ -126,6 +126,10 @@ class WalrusHttpTest {
     call("PUT", S + "/bk1/k", "alice", "second".getBytes());
     assertEquals("second", text(call("GET", S + "/bk1/k", "alice", null)));
     assertEquals(1, w.filesOnDisk().size());
+    call("PUT", S + "/bk1/typed", "alice", "t".getBytes(), "Content-Type", "text/plain; charset=UTF-8");
+    assertEquals("text/plain; charset=UTF-8", call("GET", S + "/bk1/typed", "alice", null).headers().firstValue("Content-Type")
+        .orElseThrow(), "kept exactly as sent (Jetty's header cache would change it)");
+    call("DELETE", S + "/bk1/typed", "alice", null);
     String wrong = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest("other".getBytes()));
     assertError(call("PUT", S + "/bk1/k", "alice", "third".getBytes(), "Content-MD5", wrong), 400, "BadDigest");
     assertError(call("PUT", S + "/bk1/k", "alice", "third".getBytes(), "Content-MD5", "nope"), 400, "InvalidDigest");
