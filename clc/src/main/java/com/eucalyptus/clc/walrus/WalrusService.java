@@ -21,6 +21,7 @@ public final class WalrusService {
 
   public static Walrus create(Database db, Accounts accounts, SystemProperties properties) throws IOException {
     WalrusUsers users = new AccountsWalrusUsers(accounts);
+    accounts.addDeletionCheck(new NonEmptyBucketsCheck(db));
     WalrusSettings settings = new WalrusSettings(Path.of(properties.get(SystemProperties.WALRUS_PATH)),
         () -> properties.get(SystemProperties.DNS_DOMAIN),
         () -> (int) number(properties, SystemProperties.WALRUS_MAX_BUCKETS, 5),
