@@ -3,6 +3,7 @@ package com.eucalyptus.cc;
 import com.eucalyptus.cc.instances.InstanceLauncher;
 import com.eucalyptus.cc.instances.InstancePoller;
 import com.eucalyptus.cc.instances.InstanceTable;
+import com.eucalyptus.cc.network.ArpProbe;
 import com.eucalyptus.cc.network.NeighbourTable;
 import com.eucalyptus.cc.network.SystemModeAddresses;
 import com.eucalyptus.cc.nodes.NodeEndpoint;
@@ -102,7 +103,7 @@ public final class ClusterControllerMain {
         guestDevice);
     log.info("guests' addresses from the neighbour table of {}", guestDevice.isBlank() ? "every interface" : guestDevice);
     InstanceTable table = new InstanceTable();
-    SystemModeAddresses addresses = new SystemModeAddresses(neighbours);
+    SystemModeAddresses addresses = new SystemModeAddresses(neighbours, new ArpProbe(guestDevice, Duration.ofSeconds(5)));
     nodes.addPollListener(new InstancePoller(ncClient, table, addresses));
     InstanceLauncher launcher = new InstanceLauncher(nodes, new NodePicker(nodes, sched.newScheduler()), ncClient, table);
     ClusterService cluster = new ClusterService(nodes, DESCRIBE_RESOURCES_WAIT,

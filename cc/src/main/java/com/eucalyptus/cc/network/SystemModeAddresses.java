@@ -18,10 +18,13 @@ import org.apache.logging.log4j.Logger;
 public final class SystemModeAddresses implements InstancePoller.AddressLearner {
   private static final Logger LOG = LogManager.getLogger(SystemModeAddresses.class);
   private final NeighbourTable neighbours;
+  private final ArpProbe probe;
   private volatile String lastError;
 
-  public SystemModeAddresses(NeighbourTable neighbours) {
+  /** @param probe sweeps the guests' network while an address is missing; null for none */
+  public SystemModeAddresses(NeighbourTable neighbours, ArpProbe probe) {
     this.neighbours = neighbours;
+    this.probe = probe;
   }
 
   @Override
@@ -40,15 +43,21 @@ public final class SystemModeAddresses implements InstancePoller.AddressLearner 
       }
       return;
     }
+    boolean missing = false;
     for (Instance i : table.all()) {
       if (i.hasAddress() || i.privateMac() == null) {
         continue;
       }
       String ip = byMac.get(i.privateMac().toLowerCase(Locale.ROOT));
-      if (ip != null) {
+      if (ip == null) {
+        missing = true;
+      } else {
         LOG.info("instance {} ({}) has address {}", i.instanceId(), i.privateMac(), ip);
         table.update(i.instanceId(), x -> x.hasAddress() ? x : x.withAddresses(ip, ip));
       }
+    }
+    if (missing && probe != null) {
+      probe.maybeProbe(); // the answers show up in the table by the next look
     }
   }
 }
