@@ -57,4 +57,30 @@ public record Instance(String instanceId, String reservationId, String ownerId, 
         stateName, privateMac, publicMac, vlan, privateIp, publicIp, serviceTag, userData, launchIndex, groupNames, when,
         placedAt);
   }
+
+  /**
+   * This report of the instance's node laid over what the CC knew: the node's values where it gave
+   * one, the CC's where it did not (the node's VM type has no name, for one).
+   */
+  public Instance reportedOver(Instance known) {
+    if (known == null) {
+      return this;
+    }
+    VmType type = vmType == null ? known.vmType() : vmType;
+    if (type != null && type.name() == null && known.vmType() != null && known.vmType().memory() == type.memory()
+        && known.vmType().cores() == type.cores() && known.vmType().disk() == type.disk()) {
+      type = known.vmType();
+    }
+    return new Instance(instanceId, or(reservationId, known.reservationId()), or(ownerId, known.ownerId()),
+        or(imageId, known.imageId()), or(kernelId, known.kernelId()), or(ramdiskId, known.ramdiskId()), type,
+        or(keyName, known.keyName()), or(launchTime, known.launchTime()), or(stateName, known.stateName()),
+        or(privateMac, known.privateMac()), or(publicMac, known.publicMac()), vlan != 0 ? vlan : known.vlan(),
+        hasAddress() ? privateIp : known.privateIp(), hasAddress() ? publicIp : known.publicIp(), serviceTag,
+        or(userData, known.userData()), or(launchIndex, known.launchIndex()),
+        groupNames.isEmpty() ? known.groupNames() : groupNames, lastSeen, placedAt);
+  }
+
+  private static <T> T or(T mine, T theirs) {
+    return mine == null || (mine instanceof String s && s.isEmpty()) ? theirs : mine;
+  }
 }

@@ -29,18 +29,15 @@ public final class InstanceTable {
   /**
    * Merges a node's full ncDescribeInstances answer, obtained by a poll sent at {@code pollStarted}:
    * reported instances are updated (an address the node does not know keeps the one the CC
-   * learnt); instances recorded on that node and no longer reported are gone, unless they were
-   * placed after the poll was sent.
+   * learnt, and so does any field the node left out); instances recorded on that node and no
+   * longer reported are gone, unless they were placed after the poll was sent.
    */
   public synchronized void nodeReported(String serviceTag, Instant pollStarted, List<Instance> reported, Instant now) {
     Set<String> seen = new HashSet<>();
     for (Instance r : reported) {
       seen.add(r.instanceId());
       Instance known = byId.get(r.instanceId());
-      Instance merged = r.placedOn(serviceTag, known == null ? null : known.placedAt()).seenAt(now);
-      if (known != null && !merged.hasAddress() && known.hasAddress()) {
-        merged = merged.withAddresses(known.privateIp(), known.publicIp());
-      }
+      Instance merged = r.placedOn(serviceTag, known == null ? null : known.placedAt()).seenAt(now).reportedOver(known);
       if (known == null) {
         LOG.info("instance {} learnt from node {} ({})", r.instanceId(), serviceTag, r.stateName());
       } else if (!java.util.Objects.equals(known.stateName(), merged.stateName())) {

@@ -30,10 +30,16 @@ class InstanceTableTest {
     t.placed(inst("i-1", "Pending", null).placedOn(A, Instant.now().minusSeconds(10)));
     t.update("i-1", i -> i.withAddresses("10.0.0.5", "10.0.0.5"));
     Instant now = Instant.now();
-    t.nodeReported(A, now, List.of(inst("i-1", "Extant", "0.0.0.0")), now);
+    // the node's report: no VM type name (the NC's type has none), no reservation id
+    Instance fromNode = new Instance("i-1", null, "admin", "emi-1", "eki-1", null, new VmType(null, 128, 1, 2), "key",
+        Instant.EPOCH, "Extant", "d0:0d:00:00:00:01", "d0:0d:00:00:00:01", 0, "0.0.0.0", "0.0.0.0", A, null, "0",
+        List.of(), null, null);
+    t.nodeReported(A, now, List.of(fromNode), now);
     Instance i = t.get("i-1");
     assertEquals("Extant", i.stateName());
     assertEquals("10.0.0.5", i.privateIp());
+    assertEquals("m1.small", i.vmType().name());
+    assertEquals("r-1", i.reservationId());
     assertEquals(now, i.lastSeen());
     assertEquals(A, i.serviceTag());
   }
