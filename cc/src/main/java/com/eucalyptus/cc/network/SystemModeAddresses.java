@@ -50,7 +50,8 @@ public final class SystemModeAddresses implements InstancePoller.AddressLearner 
       }
       String ip = byMac.get(i.privateMac().toLowerCase(Locale.ROOT));
       if (ip == null) {
-        missing = true;
+        // only a running guest can have leased an address: no sweeps for pending or ending ones
+        missing |= "Extant".equals(i.stateName());
       } else {
         LOG.info("instance {} ({}) has address {}", i.instanceId(), i.privateMac(), ip);
         table.update(i.instanceId(), x -> x.hasAddress() ? x : x.withAddresses(ip, ip));
