@@ -313,7 +313,9 @@ class ClusterControllerSoapTest {
     co.setInstanceId(onB);
     GetConsoleOutput cor = new GetConsoleOutput();
     cor.setGetConsoleOutput(co);
-    String out = cc.getConsoleOutput(cor).getGetConsoleOutputResponse().getConsoleOutput();
+    GetConsoleOutputResponseType console = cc.getConsoleOutput(cor).getGetConsoleOutputResponse();
+    String out = console.getConsoleOutput();
+    assertEquals(new java.util.GregorianCalendar(2026, 0, 2, 3, 4, 5).toInstant(), console.getTimestamp().toInstant());
     assertEquals("console of " + onB + "\n", new String(Base64.getDecoder().decode(out), StandardCharsets.UTF_8));
 
     TerminateInstancesType tt = new TerminateInstancesType();

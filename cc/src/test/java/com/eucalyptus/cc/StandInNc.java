@@ -136,6 +136,7 @@ final class StandInNc implements EucalyptusNCSkeletonInterface {
     String id = request.getNcGetConsoleOutput().getInstanceId();
     NcGetConsoleOutputResponseType t = new NcGetConsoleOutputResponseType();
     t.set_return(instances.containsKey(id));
+    t.setTimestamp(new GregorianCalendar(2026, 0, 2, 3, 4, 5));
     t.setConsoleOutput(Base64.getEncoder().encodeToString(("console of " + id + "\n").getBytes(StandardCharsets.UTF_8)));
     NcGetConsoleOutputResponse r = new NcGetConsoleOutputResponse();
     r.setNcGetConsoleOutputResponse(t);

@@ -21,6 +21,9 @@ public interface NodeInstanceClient {
 
   void rebootInstance(NodeEndpoint node, String instanceId) throws Exception;
 
-  /** The console log, base64 as the NC encodes it. */
-  String getConsoleOutput(NodeEndpoint node, String instanceId) throws Exception;
+  /** The console log, base64 as the NC encodes it, and when it was last written (null if unknown). */
+  ConsoleOutput getConsoleOutput(NodeEndpoint node, String instanceId) throws Exception;
+
+  record ConsoleOutput(String base64, java.time.Instant timestamp) {
+  }
 }

@@ -172,7 +172,7 @@ public final class SoapNodeClient implements NodeClient, NodeInstanceClient {
   }
 
   @Override
-  public String getConsoleOutput(NodeEndpoint node, String instanceId) throws Exception {
+  public ConsoleOutput getConsoleOutput(NodeEndpoint node, String instanceId) throws Exception {
     return call(node, stub -> {
       NcGetConsoleOutputType t = header(new NcGetConsoleOutputType(), null);
       t.setInstanceId(instanceId);
@@ -180,7 +180,7 @@ public final class SoapNodeClient implements NodeClient, NodeInstanceClient {
       req.setNcGetConsoleOutput(t);
       NcGetConsoleOutputResponseType r = stub.ncGetConsoleOutput(req).getNcGetConsoleOutputResponse();
       check(r, "ncGetConsoleOutput");
-      return r.getConsoleOutput();
+      return new ConsoleOutput(r.getConsoleOutput(), r.getTimestamp() == null ? null : r.getTimestamp().toInstant());
     });
   }
 

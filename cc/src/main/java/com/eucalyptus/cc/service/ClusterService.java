@@ -3,6 +3,7 @@ package com.eucalyptus.cc.service;
 import com.eucalyptus.cc.instances.InsufficientCapacityException;
 import com.eucalyptus.cc.instances.Instance;
 import com.eucalyptus.cc.instances.LaunchRequest;
+import com.eucalyptus.cc.instances.NodeInstanceClient;
 import com.eucalyptus.cc.nodes.NodeEndpoint;
 import com.eucalyptus.cc.nodes.NodeRegistry;
 import com.eucalyptus.cc.nodes.NodeState;
@@ -204,7 +205,11 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
       out.setStatusMessage("instance " + in.getInstanceId() + " is not known on this cluster");
     } else {
       try {
-        out.setConsoleOutput(instances.client().getConsoleOutput(node, in.getInstanceId()));
+        NodeInstanceClient.ConsoleOutput console = instances.client().getConsoleOutput(node, in.getInstanceId());
+        out.setConsoleOutput(console.base64());
+        if (console.timestamp() != null) {
+          out.setTimestamp(InstanceMessages.calendar(console.timestamp()));
+        }
         out.set_return(true);
       } catch (Exception e) {
         LOG.warn("ncGetConsoleOutput of {} on {} failed: {}", in.getInstanceId(), node.url(), e.toString());

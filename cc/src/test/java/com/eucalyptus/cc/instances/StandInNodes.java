@@ -83,9 +83,9 @@ public final class StandInNodes implements NodeClient, NodeInstanceClient {
   }
 
   @Override
-  public String getConsoleOutput(NodeEndpoint n, String instanceId) throws Exception {
+  public ConsoleOutput getConsoleOutput(NodeEndpoint n, String instanceId) throws Exception {
     check(n);
-    return "";
+    return new ConsoleOutput("", null);
   }
 
   public int count(String host) {
