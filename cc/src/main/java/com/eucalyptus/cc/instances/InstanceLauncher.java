@@ -89,6 +89,15 @@ public final class InstanceLauncher implements AutoCloseable {
         LOG.warn("ncRunInstance of {} on {} failed: {}; trying another node", i.instanceId(), node.url(), why);
         nodes.markDown(node, "ncRunInstance failed: " + why);
         failed.add(node.url());
+        // a node that was only slow may have accepted it after all: make sure it does not run twice
+        pool.execute(() -> {
+          try {
+            client.terminateInstance(node, i.instanceId());
+            LOG.info("instance {} was on {} after all: terminated there", i.instanceId(), node.url());
+          } catch (Exception ignored) {
+            // not there, or the node is really down
+          }
+        });
         r = picker.reserve(i.vmType(), failed);
       }
     }

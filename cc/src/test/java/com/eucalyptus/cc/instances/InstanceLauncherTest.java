@@ -89,6 +89,19 @@ class InstanceLauncherTest {
   }
 
   @Test
+  void aRunThatTimedOutOnANodeThatAcceptedItIsNotLeftRunningThere() throws Exception {
+    start("a b", SchedulingPolicy.GREEDY);
+    nodes.slow.add("a");
+    List<Instance> placed = launcher.launch(request(1, 1));
+    assertTrue(placed.get(0).serviceTag().contains("//b:8775/"));
+    for (int k = 0; k < 100 && nodes.count("a") > 0; k++) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, nodes.count("a"));
+    assertEquals(1, nodes.count("b"));
+  }
+
+  @Test
   void whenEveryNodeFailsTheRequestFailsWithNothingLeftRunning() {
     start("a b", SchedulingPolicy.GREEDY);
     nodes.down.add("a");

@@ -21,6 +21,8 @@ public final class StandInNodes implements NodeClient, NodeInstanceClient {
   public final Map<String, int[]> capacity = new ConcurrentHashMap<>(); // host → {mem, disk, cores} max
   public final Map<String, Map<String, Instance>> running = new ConcurrentHashMap<>();
   public final Set<String> down = ConcurrentHashMap.newKeySet();
+  /** Nodes that accept a run but answer too late (the CC sees a timeout). */
+  public final Set<String> slow = ConcurrentHashMap.newKeySet();
   /** When set, every ncRunInstance waits for it (to hold runs in flight). */
   public volatile CountDownLatch runGate;
 
@@ -61,6 +63,9 @@ public final class StandInNodes implements NodeClient, NodeInstanceClient {
     check(n);
     Instance accepted = i.withState("Pending").placedOn(n.url(), null);
     running.get(n.host()).put(i.instanceId(), accepted);
+    if (slow.contains(n.host())) {
+      throw new java.net.SocketTimeoutException("Read timed out");
+    }
     return accepted;
   }
 
