@@ -18,10 +18,12 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The CC's nodes and what each last reported. Every node is polled (ncDescribeResource) every few
- * seconds, and again on demand before DescribeResources is answered, as the original refreshed its
- * resources first; a node that does not answer is marked down and left out of the counts. At most
- * one poll per node is in flight: an on-demand refresh joins a poll already under way.
+ * The CC's nodes and what each last reported. Every node is polled (ncDescribeResource, then the
+ * {@link PollListener}s: ncDescribeInstances) every few seconds, and again on demand before
+ * DescribeResources, DescribeInstances and RunInstances are answered, as the original refreshed its
+ * resources first; a node that does not answer is marked down and left out of the counts and of
+ * scheduling. At most one poll per node is in flight: an on-demand refresh joins a poll already
+ * under way.
  */
 public final class NodeRegistry implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(NodeRegistry.class);
@@ -135,7 +137,7 @@ public final class NodeRegistry implements AutoCloseable {
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       if (previous == null || previous.up() || !why.equals(previous.lastError())) {
-        LOG.warn("node {} did not answer ncDescribeResource: {}", n.url(), why);
+        LOG.warn("node {} did not answer the poll (ncDescribeResource, ncDescribeInstances): {}", n.url(), why);
       }
       next = new NodeState(n, false, null, previous == null ? null : previous.lastSeen(),
           previous == null ? null : previous.replySigner(), why, started);
