@@ -9,7 +9,7 @@ import com.eucalyptus.cc.nodes.NodeEndpoint;
 import com.eucalyptus.cc.nodes.NodeRegistry;
 import com.eucalyptus.cc.nodes.NodeState;
 import com.eucalyptus.cc.nodes.NodeState.NodeCapacity;
-import com.eucalyptus.cc.nodes.SchedulingPolicy;
+import com.eucalyptus.cc.scheduling.SchedulingPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

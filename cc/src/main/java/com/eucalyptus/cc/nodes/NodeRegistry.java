@@ -18,10 +18,12 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The CC's nodes and what each last reported. Every node is polled (ncDescribeResource) every few
- * seconds, and again on demand before DescribeResources is answered, as the original refreshed its
- * resources first; a node that does not answer is marked down and left out of the counts. At most
- * one poll per node is in flight: an on-demand refresh joins a poll already under way.
+ * The CC's nodes and what each last reported. Every node is polled (ncDescribeResource, then the
+ * {@link PollListener}s: ncDescribeInstances) every few seconds, and again on demand before
+ * DescribeResources, DescribeInstances and RunInstances are answered, as the original refreshed its
+ * resources first; a node that does not answer is marked down and left out of the counts and of
+ * scheduling. At most one poll per node is in flight: an on-demand refresh joins a poll already
+ * under way.
  */
 public final class NodeRegistry implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(NodeRegistry.class);
@@ -30,6 +32,19 @@ public final class NodeRegistry implements AutoCloseable {
   private final Map<String, CompletableFuture<NodeState>> inFlight = new HashMap<>();
   private final ExecutorService pool = Executors.newCachedThreadPool(daemon("nc-poll"));
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("nc-poll-timer"));
+  private final List<PollListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Told of every node that answered ncDescribeResource, in the poll's own thread and before the
+   * node counts as up again; a listener that throws makes the poll fail (the node is down).
+   */
+  public interface PollListener {
+    void nodeAnswered(NodeEndpoint node, Instant pollStarted) throws Exception;
+  }
+
+  public void addPollListener(PollListener l) {
+    listeners.add(l);
+  }
 
   public NodeRegistry(List<NodeEndpoint> nodes, NodeClient client) {
     this.client = client;
@@ -109,24 +124,45 @@ public final class NodeRegistry implements AutoCloseable {
       previous = states.get(n.url());
     }
     NodeState next;
+    Instant started = Instant.now();
     try {
       NodeClient.Answer a = client.describeResource(n);
+      for (PollListener l : listeners) {
+        l.nodeAnswered(n, started);
+      }
       if (previous != null && !previous.up()) {
         LOG.info("node {} is up", n.url());
       }
-      next = new NodeState(n, true, a.capacity(), Instant.now(), a.signer(), null);
+      next = new NodeState(n, true, a.capacity(), Instant.now(), a.signer(), null, started);
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       if (previous == null || previous.up() || !why.equals(previous.lastError())) {
-        LOG.warn("node {} did not answer ncDescribeResource: {}", n.url(), why);
+        LOG.warn("node {} did not answer the poll (ncDescribeResource, ncDescribeInstances): {}", n.url(), why);
       }
       next = new NodeState(n, false, null, previous == null ? null : previous.lastSeen(),
-          previous == null ? null : previous.replySigner(), why);
+          previous == null ? null : previous.replySigner(), why, started);
     }
     synchronized (states) {
       states.put(n.url(), next);
     }
     return next;
+  }
+
+  /**
+   * A call to the node failed (ncRunInstance, for instance): it is down, and left out of scheduling,
+   * until a poll hears from it again.
+   */
+  public void markDown(NodeEndpoint n, String why) {
+    synchronized (states) {
+      NodeState p = states.get(n.url());
+      if (p == null) {
+        return;
+      }
+      if (p.up()) {
+        LOG.warn("node {} marked down: {}", n.url(), why);
+      }
+      states.put(n.url(), new NodeState(n, false, null, p.lastSeen(), p.replySigner(), why, p.pollStarted()));
+    }
   }
 
   public List<NodeState> snapshot() {

@@ -1,11 +1,10 @@
-package com.eucalyptus.cc.nodes;
+package com.eucalyptus.cc.scheduling;
 
 import java.util.Locale;
 
 /**
- * SCHEDPOLICY in eucalyptus.conf: how RunInstances will pick a node (it arrives with the Instances
- * issue). As in 1.5.2, a missing or unknown value means GREEDY, though the shipped conf says
- * ROUNDROBIN.
+ * SCHEDPOLICY in eucalyptus.conf: how RunInstances picks a node. As in 1.5.2, a missing or unknown
+ * value means GREEDY, though the shipped conf says ROUNDROBIN (POWERSAVE is 1.6).
  */
 public enum SchedulingPolicy {
   /** The first node with room. */
@@ -22,5 +21,10 @@ public enum SchedulingPolicy {
     } catch (IllegalArgumentException e) {
       return GREEDY;
     }
+  }
+
+  /** A fresh scheduler of this policy (ROUNDROBIN keeps its position: one per CC). */
+  public Scheduler newScheduler() {
+    return this == ROUNDROBIN ? new RoundRobinScheduler() : new GreedyScheduler();
   }
 }
