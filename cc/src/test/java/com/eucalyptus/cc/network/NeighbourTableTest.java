@@ -44,6 +44,8 @@ class NeighbourTableTest {
   @BeforeAll
   static void makeNamespace() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root for ip netns");
+    // fresh-check's chroot cannot enter namespaces ("mount --make-rslave /"); CI on a real machine can
+    assumeTrue(!"1".equals(System.getenv("EUCA_SKIP_NETNS_TESTS")), "EUCA_SKIP_NETNS_TESTS=1");
     ip("netns", "add", NS);
     ip("-n", NS, "link", "add", "va", "type", "veth", "peer", "name", "vb");
     ip("-n", NS, "link", "set", "va", "up");
