@@ -312,6 +312,7 @@ class WalrusHttpTest {
     String e2 = call("PUT", S + "/mpu/big%20file?partNumber=2&uploadId=" + id, "alice", p2).headers().firstValue("ETag").orElseThrow();
     String e1 = call("PUT", S + "/mpu/big%20file?partNumber=1&uploadId=" + id, "alice", p1).headers().firstValue("ETag").orElseThrow();
     assertError(call("PUT", S + "/mpu/big%20file?partNumber=1&uploadId=" + id, "bob", p2), 403, "AccessDenied");
+    assertEquals(0, w.walrus.cleanup(), "the parts of an upload in progress are referenced: cleanup keeps them");
     String parts = text(call("GET", S + "/mpu/big%20file?uploadId=" + id, "alice", null));
     assertTrue(parts.contains("<PartNumber>1</PartNumber>") && parts.contains("<Size>4</Size>"), parts);
     assertTrue(text(call("GET", S + "/mpu?uploads", "alice", null)).contains("<UploadId>" + id + "</UploadId>"));
