@@ -193,6 +193,16 @@ class WalrusHttpTest {
         "UnresolvableGrantByEmailAddress");
     assertError(call("PUT", S + "/private/secret?acl", "alice", "<nope".getBytes()), 400, "MalformedACLError");
 
+    call("PUT", S + "/private/granted", "alice", "g".getBytes(), "x-amz-grant-read", "emailAddress=\"bob@example.test\"",
+        "x-amz-grant-full-control", "id=\"" + w.users.get("alice").canonicalId() + "\"");
+    assertEquals("g", text(call("GET", S + "/private/granted", "bob", null)));
+    assertError(call("GET", S + "/private/granted", null, null), 403, "AccessDenied");
+    assertError(call("PUT", S + "/private/granted", "alice", "g".getBytes(), "x-amz-acl", "private", "x-amz-grant-read",
+        "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\""), 400, "InvalidRequest");
+    assertEquals(200, call("PUT", S + "/private/granted?acl", "alice", null, "x-amz-grant-read",
+        "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"").statusCode());
+    assertEquals("g", text(call("GET", S + "/private/granted", null, null)));
+
     assertEquals(200, call("PUT", S + "/private?acl", "alice", null, "x-amz-acl", "public-read-write").statusCode());
     assertEquals(200, call("PUT", S + "/private/anon", null, "a".getBytes()).statusCode());
     assertTrue(text(call("GET", S + "/private", null, null)).contains("<Key>anon</Key>"));
