@@ -46,9 +46,11 @@ class _FrozenDatetime(datetime.datetime):
 import types  # noqa: E402
 import botocore.auth  # noqa: E402
 import botocore.crt.auth  # noqa: E402
-_FROZEN = types.SimpleNamespace(datetime=_FrozenDatetime, timezone=datetime.timezone)
+_FROZEN = types.SimpleNamespace(datetime=_FrozenDatetime, timezone=datetime.timezone, timedelta=datetime.timedelta)
 botocore.auth.datetime = _FROZEN
 botocore.crt.auth.datetime = _FROZEN  # Debian's botocore signs with awscrt (aws-c-auth) when it is there
+import botocore.signers  # noqa: E402
+botocore.signers.datetime = _FROZEN  # the expiration of presigned POST policies
 CRT_SIGNERS = dict(botocore.auth.AUTH_TYPE_MAPS)
 PYTHON_SIGNERS = dict(CRT_SIGNERS, **{'s3v4': botocore.auth.S3SigV4Auth, 's3v4-query': botocore.auth.S3SigV4QueryAuth,
                                       's3': botocore.auth.HmacV1Auth, 's3-query': botocore.auth.HmacV1QueryAuth})
@@ -399,6 +401,18 @@ chunked_case('signed chunks and trailer, checksum of other data', 'signed-traile
 chunked_case('unsigned chunks and trailer, checksum of other data', 'unsigned-trailer', 'crc64nvme', 4096, DATA,
              lie_about_checksum=True)
 
-json.dump({'now': NOW, 'accessKey': ACCESS_KEY, 'secretKey': SECRET_KEY, 'cases': cases}, sys.stdout, indent=1,
-          ensure_ascii=True)
+# ---------------------------------------------------------------- browser POST forms (generate_presigned_post)
+
+posts = []
+for signature_version in ['s3v4', 's3']:  # S3SigV4PostAuth and HmacV1PostAuth
+    client = botocore_client(signature_version, WALRUS)
+    post = client.generate_presigned_post(
+        'bucket', 'uploads/${filename}', Fields={'acl': 'public-read', 'Content-Type': 'image/png'},
+        Conditions=[{'acl': 'public-read'}, ['starts-with', '$Content-Type', 'image/'],
+                    ['content-length-range', 1, 1048576]], ExpiresIn=1800)
+    posts.append({'name': 'botocore %s POST policy' % signature_version,
+                  'fields': {k.lower(): v for k, v in post['fields'].items()}, 'expires': 1800})
+
+json.dump({'now': NOW, 'accessKey': ACCESS_KEY, 'secretKey': SECRET_KEY, 'cases': cases, 'posts': posts}, sys.stdout,
+          indent=1, ensure_ascii=True)
 sys.stdout.write('\n')

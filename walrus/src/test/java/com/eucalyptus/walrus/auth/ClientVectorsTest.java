@@ -242,4 +242,42 @@ class ClientVectorsTest {
           });
         }).filter(java.util.Objects::nonNull));
   }
+
+  /** Browser POST forms made by botocore's generate_presigned_post (v4 and v2). */
+  @TestFactory
+  @SuppressWarnings("unchecked")
+  Stream<DynamicTest> postPolicies() {
+    return java.util.Arrays.stream((Object[]) VECTORS.get("posts")).map(o -> (Map<String, Object>) o)
+        .map(post -> DynamicTest.dynamicTest((String) post.get("name"), () -> {
+          Map<String, String> fields = new java.util.HashMap<>();
+          ((Map<String, Object>) post.get("fields")).forEach((k, v) -> fields.put(k, (String) v));
+          assertEquals("alice", AUTH.verifyPostPolicy(fields).orElseThrow().name());
+          // its conditions, as the server checks them for a form that sends these fields
+          Map<String, String> form = new java.util.HashMap<>(fields);
+          form.put("bucket", "bucket");
+          form.put("key", "uploads/photo.png");
+          PostPolicy policy = PostPolicy.parse(fields.get("policy"));
+          policy.check(form, 1000);
+          assertEquals("EntityTooLarge", assertThrows(S3Exception.class, () -> policy.check(form, 1048577)).code());
+
+          Map<String, String> otherPolicy = new java.util.HashMap<>(fields);
+          String json = new String(Base64.getDecoder().decode(fields.get("policy")), StandardCharsets.UTF_8);
+          otherPolicy.put("policy", Base64.getEncoder().encodeToString(json.replace("1048576", "1048577")
+              .getBytes(StandardCharsets.UTF_8)));
+          assertEquals("SignatureDoesNotMatch", assertThrows(S3Exception.class, () -> AUTH.verifyPostPolicy(otherPolicy))
+              .code());
+          S3Exception expired = assertThrows(S3Exception.class, () -> at(NOW.plusSeconds(1800)).verifyPostPolicy(fields));
+          assertEquals("AccessDenied", expired.code());
+          TestUsers nobody = new TestUsers();
+          assertEquals("InvalidAccessKeyId", assertThrows(S3Exception.class, () -> new SignatureAuthenticator(nobody,
+              Clock.fixed(NOW, ZoneOffset.UTC), "eucalyptus").verifyPostPolicy(fields)).code());
+        }));
+  }
+
+  @org.junit.jupiter.api.Test
+  void formWithoutPolicyIsAnonymous() throws Exception {
+    assertTrue(AUTH.verifyPostPolicy(Map.of("key", "k", "bucket", "bucket")).isEmpty());
+    assertEquals("InvalidArgument", assertThrows(S3Exception.class,
+        () -> AUTH.verifyPostPolicy(Map.of("key", "k", "awsaccesskeyid", ALICE.accessKey()))).code());
+  }
 }
