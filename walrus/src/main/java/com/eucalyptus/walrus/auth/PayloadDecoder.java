@@ -7,6 +7,8 @@ import com.eucalyptus.walrus.auth.payload.ChecksumAlgorithm;
 import com.eucalyptus.walrus.auth.payload.ChunkSigner;
 import com.eucalyptus.walrus.auth.payload.PayloadCheck;
 import com.eucalyptus.walrus.auth.payload.PayloadChecks;
+import com.eucalyptus.walrus.auth.payload.TransferChunkedPayloadInputStream;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -63,8 +65,14 @@ final class PayloadDecoder {
           "The value specified in the x-amz-trailer header is not supported"));
     }
     long decodedLength = lengthHeader(r, "x-amz-decoded-content-length");
-    return new AuthResult(user, new AwsChunkedInputStream(body(r), signed ? chunkSigner : null, trailerAlgorithm,
-        decodedLength, checks), decodedLength);
+    ChunkSigner signer = signed ? chunkSigner : null;
+    if (transferChunked(r)) {
+      HttpServletRequest servlet = r.servletRequest();
+      return new AuthResult(user, new TransferChunkedPayloadInputStream(body(r), signer, trailerAlgorithm, decodedLength,
+          checks, servlet::getTrailerFields), decodedLength);
+    }
+    return new AuthResult(user, new AwsChunkedInputStream(body(r), signer, trailerAlgorithm, decodedLength, checks),
+        decodedLength);
   }
 
   private static AuthResult plain(SignedRequest r, java.util.Optional<WalrusUser> user, List<PayloadCheck> checks)
@@ -80,7 +88,7 @@ final class PayloadDecoder {
   private static java.util.Optional<PayloadCheck> headerChecksum(SignedRequest r) throws S3Exception {
     PayloadCheck found = null;
     for (String name : r.headerNames()) {
-      var algorithm = ChecksumAlgorithm.ofHeader(name.toLowerCase(Locale.ROOT));
+      var algorithm = ChecksumAlgorithm.ofHeader(name);
       if (algorithm.isEmpty()) {
         continue;
       }
@@ -94,6 +102,15 @@ final class PayloadDecoder {
       found = PayloadChecks.checksum(algorithm.get(), value);
     }
     return java.util.Optional.ofNullable(found);
+  }
+
+  private static boolean transferChunked(SignedRequest r) {
+    for (String te : r.headers("Transfer-Encoding")) {
+      if (te.toLowerCase(Locale.ROOT).contains("chunked")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long lengthHeader(SignedRequest r, String name) throws S3Exception {
