@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Turns a request body into the object bytes, by the form x-amz-content-sha256 declares: a plain
@@ -31,7 +32,7 @@ final class PayloadDecoder {
   /**
    * @param chunkSigner the chain of a v4 header-signed request, or null (v2, presigned, anonymous)
    */
-  static AuthResult decode(SignedRequest r, java.util.Optional<WalrusUser> user, ChunkSigner chunkSigner)
+  static AuthResult decode(SignedRequest r, Optional<WalrusUser> user, ChunkSigner chunkSigner)
       throws S3Exception {
     String contentSha = r.header("x-amz-content-sha256");
     List<PayloadCheck> checks = new ArrayList<>();
@@ -75,7 +76,7 @@ final class PayloadDecoder {
         decodedLength);
   }
 
-  private static AuthResult plain(SignedRequest r, java.util.Optional<WalrusUser> user, List<PayloadCheck> checks)
+  private static AuthResult plain(SignedRequest r, Optional<WalrusUser> user, List<PayloadCheck> checks)
       throws S3Exception {
     long length = r.servletRequest().getContentLengthLong();
     InputStream body = body(r);
@@ -85,7 +86,7 @@ final class PayloadDecoder {
   }
 
   /** An x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256} header; at most one. */
-  private static java.util.Optional<PayloadCheck> headerChecksum(SignedRequest r) throws S3Exception {
+  private static Optional<PayloadCheck> headerChecksum(SignedRequest r) throws S3Exception {
     PayloadCheck found = null;
     for (String name : r.headerNames()) {
       var algorithm = ChecksumAlgorithm.ofHeader(name);
@@ -101,7 +102,7 @@ final class PayloadDecoder {
       }
       found = PayloadChecks.checksum(algorithm.get(), value);
     }
-    return java.util.Optional.ofNullable(found);
+    return Optional.ofNullable(found);
   }
 
   private static boolean transferChunked(SignedRequest r) {
