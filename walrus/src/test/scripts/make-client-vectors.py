@@ -389,16 +389,16 @@ def chunked_case(name, mode, algorithm, chunk_size, data, lie_about_checksum=Fal
     cases[-1]['checksumLie'] = lie_about_checksum
 
 
-DATA = bytes((i * 7 + i // 251) % 256 for i in range(9000))
-chunked_case('signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)', 'signed', None, 4096, DATA)
+DATA = bytes((i * 7 + i // 251) % 256 for i in range(17000))
+chunked_case('signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)', 'signed', None, 8192, DATA)
 chunked_case('signed chunks, one chunk', 'signed', None, 65536, DATA[:100])
-chunked_case('signed chunks, empty object', 'signed', None, 4096, b'')
+chunked_case('signed chunks, empty object', 'signed', None, 8192, b'')
 for algorithm in CHECKSUMS:
-    chunked_case('signed chunks and trailer ' + algorithm, 'signed-trailer', algorithm, 4096, DATA)
-    chunked_case('unsigned chunks and trailer ' + algorithm, 'unsigned-trailer', algorithm, 4096, DATA)
-chunked_case('signed chunks and trailer, checksum of other data', 'signed-trailer', 'crc32c', 4096, DATA,
+    chunked_case('signed chunks and trailer ' + algorithm, 'signed-trailer', algorithm, 8192, DATA)
+    chunked_case('unsigned chunks and trailer ' + algorithm, 'unsigned-trailer', algorithm, 8192, DATA)
+chunked_case('signed chunks and trailer, checksum of other data', 'signed-trailer', 'crc32c', 8192, DATA,
              lie_about_checksum=True)
-chunked_case('unsigned chunks and trailer, checksum of other data', 'unsigned-trailer', 'crc64nvme', 4096, DATA,
+chunked_case('unsigned chunks and trailer, checksum of other data', 'unsigned-trailer', 'crc64nvme', 8192, DATA,
              lie_about_checksum=True)
 
 # ---------------------------------------------------------------- browser POST forms (generate_presigned_post)

@@ -200,4 +200,25 @@ class JettyRoundTripTest {
     }
     return tests.stream();
   }
+
+  /**
+   * Object bytes that look like an aws-chunked chunk header ("1\r\n2\r\n..."), sent the botocore
+   * way (the aws-chunked framing is the HTTP framing): taken as data, not as a second framing.
+   */
+  @org.junit.jupiter.api.Test
+  void dataThatLooksLikeAChunkHeaderIsData() throws Exception {
+    byte[] data = "1\r\n2\r\n3\r\n4\r\n".getBytes(StandardCharsets.US_ASCII);
+    var crc = com.eucalyptus.walrus.auth.payload.ChecksumAlgorithm.CRC32.newDigest();
+    crc.update(data, 0, data.length);
+    byte[] body = (Integer.toHexString(data.length) + "\r\n1\r\n2\r\n3\r\n4\r\n\r\n0\r\nx-amz-checksum-crc32:" + crc.base64()
+        + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    List<String[]> headers = List.of(new String[] {"Host", "127.0.0.1:8773"},
+        new String[] {"Transfer-Encoding", "chunked"}, new String[] {"Content-Encoding", "aws-chunked"},
+        new String[] {"x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
+        new String[] {"x-amz-trailer", "x-amz-checksum-crc32"},
+        new String[] {"x-amz-decoded-content-length", String.valueOf(data.length)});
+    assertEquals("anonymous " + Hmacs.sha256Hex(data), send("csv", new S3RequestTarget("bucket", "numbers.csv", false,
+        "/services/Walrus"), new Raw("PUT", "/services/Walrus/bucket/numbers.csv", headers, body)));
+  }
 }

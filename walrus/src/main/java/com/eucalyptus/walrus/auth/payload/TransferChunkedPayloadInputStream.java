@@ -23,9 +23,13 @@ import java.util.regex.Pattern;
  * checked in the second form (the container drops HTTP chunk extensions).
  */
 public final class TransferChunkedPayloadInputStream extends InputStream {
-  private static final Pattern SIGNED_HEADER = Pattern.compile("([0-9a-fA-F]{1,16});chunk-signature=[0-9a-fA-F]{64}\\r?");
-  private static final Pattern UNSIGNED_HEADER = Pattern.compile("([0-9a-fA-F]{1,16})\\r?");
+  private static final Pattern SIGNED_HEADER = Pattern.compile("([0-9a-fA-F]{1,16});chunk-signature=[0-9a-fA-F]{64}\\r");
+  private static final Pattern UNSIGNED_HEADER = Pattern.compile("([0-9a-fA-F]{1,16})\\r");
   private static final int MAX_PEEK = 4096;
+  /** S3's smallest chunk but the last. */
+  private static final long MIN_CHUNK = 8192;
+  /** How far ahead an unsigned first chunk is looked at to see its CRLF. */
+  private static final int MAX_LOOKAHEAD = 1 << 20;
 
   private final BufferedInputStream in;
   private final ChunkSigner signer;
@@ -97,33 +101,54 @@ public final class TransferChunkedPayloadInputStream extends InputStream {
     return null;
   }
 
-  /** Peeks at the first line (without consuming it): is it an aws-chunked chunk header? */
+  /**
+   * Peeks at the start of the body (without consuming it): is it an aws-chunked chunk header? A
+   * signed one carries its chunk-signature and cannot be taken for data. An unsigned one is only a
+   * hex size, which data may start with too (a CSV file of numbers), so it must also be a size S3
+   * allows (8 KiB or more, or the whole object) and be followed, that many bytes further, by a CRLF.
+   */
   private boolean stillFramed() throws IOException {
-    in.mark(MAX_PEEK + 2);
-    byte[] line = new byte[MAX_PEEK];
-    int n = 0;
-    boolean newline = false;
-    while (n < MAX_PEEK) {
-      int c = in.read();
-      if (c < 0) {
-        break;
+    in.mark(MAX_LOOKAHEAD + MAX_PEEK + 16);
+    try {
+      byte[] line = new byte[MAX_PEEK];
+      int n = 0;
+      boolean newline = false;
+      while (n < MAX_PEEK) {
+        int c = in.read();
+        if (c < 0) {
+          break;
+        }
+        if (c == '\n') {
+          newline = true;
+          break;
+        }
+        line[n++] = (byte) c;
       }
-      if (c == '\n') {
-        newline = true;
-        break;
+      if (!newline) {
+        return false;
       }
-      line[n++] = (byte) c;
-    }
-    in.reset();
-    if (!newline) {
+      String first = new String(line, 0, n, StandardCharsets.ISO_8859_1);
+      Matcher m = (signer != null ? SIGNED_HEADER : UNSIGNED_HEADER).matcher(first);
+      if (!m.matches()) {
+        return false;
+      }
+      long size = Long.parseLong(m.group(1), 16);
+      if (decodedLength >= 0 && size > decodedLength) {
+        return false;
+      }
+      if (signer != null) {
+        return true;
+      }
+      boolean allowedSize = size == decodedLength || size >= MIN_CHUNK || (decodedLength < 0 && size == 0);
+      if (!allowedSize || size > MAX_LOOKAHEAD) {
+        return allowedSize;
+      }
+      in.skipNBytes(size);
+      return in.read() == '\r' && in.read() == '\n';
+    } catch (java.io.EOFException e) {
       return false;
+    } finally {
+      in.reset();
     }
-    String first = new String(line, 0, n, StandardCharsets.ISO_8859_1);
-    Matcher m = (signer != null ? SIGNED_HEADER : UNSIGNED_HEADER).matcher(first);
-    if (!m.matches()) {
-      return false;
-    }
-    long size = Long.parseLong(m.group(1), 16);
-    return decodedLength < 0 || size <= decodedLength;
   }
 }
