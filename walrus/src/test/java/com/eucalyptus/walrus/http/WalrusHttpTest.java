@@ -247,6 +247,10 @@ class WalrusHttpTest {
     assertTrue(l.contains("<IsTruncated>true</IsTruncated>") && l.contains("<NextMarker>b/</NextMarker>"), l);
     l = text(call("GET", S + "/bk1?delimiter=/&max-keys=2&marker=b/", "alice", null));
     assertTrue(l.contains("<Key>c</Key>") && l.contains("<Key>d</Key>") && !l.contains("<Prefix>b/"), l);
+    call("PUT", S + "/bk1/" + encode("\uD83D\uDE00/x"), "alice", new byte[0]);
+    l = text(call("GET", S + "/bk1?prefix=" + encode("\uD83D\uDE00/"), "alice", null));
+    assertTrue(l.contains("<Key>\uD83D\uDE00/x</Key>"), l);
+    call("DELETE", S + "/bk1/" + encode("\uD83D\uDE00/x"), "alice", null);
     l = text(call("GET", S + "/bk1?prefix=a/&encoding-type=url", "alice", null));
     assertTrue(l.contains("<Key>a%2F1</Key>") && l.contains("<EncodingType>url</EncodingType>"), l);
     l = text(call("GET", S + "/bk1?list-type=2&max-keys=3", "alice", null));
