@@ -28,6 +28,8 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import com.eucalyptus.walrus.http.RawPathConnectionFactory;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -70,6 +72,13 @@ public final class Walrus {
   public void mount(Server server, ServletContextHandler context) {
     for (Connector c : server.getConnectors()) {
       HttpConnectionFactory f = c.getConnectionFactory(HttpConnectionFactory.class);
+      if (f != null && c instanceof ServerConnector sc && !(f instanceof RawPathConnectionFactory)) {
+        // keys like "../../x" climb above "/": Jetty would refuse the request line itself
+        sc.removeConnectionFactory(f.getProtocol());
+        f = new RawPathConnectionFactory(f.getHttpConfiguration());
+        sc.addConnectionFactory(f);
+        sc.setDefaultProtocol(f.getProtocol());
+      }
       if (f != null) {
         HttpConfiguration hc = f.getHttpConfiguration();
         hc.setUriCompliance(UriCompliance.UNSAFE);

@@ -65,6 +65,24 @@ public final class Metadata {
     return s.createQuery("from ObjectEntity where bucket = :b", ObjectEntity.class).setParameter("b", bucket).getResultList();
   }
 
+  /**
+   * At least the bucket's objects whose key starts with {@code prefix} (the caller filters
+   * exactly): portable, no LIKE and its escapes; the prefix is cut before any surrogate pair,
+   * which databases count differently (code points or UTF-16 units).
+   */
+  public static List<ObjectEntity> objects(Session s, String bucket, String prefix) {
+    int cut = 0;
+    while (prefix != null && cut < prefix.length() && !Character.isSurrogate(prefix.charAt(cut))) {
+      cut++;
+    }
+    if (cut == 0) {
+      return objects(s, bucket);
+    }
+    String p = prefix.substring(0, cut);
+    return s.createQuery("from ObjectEntity where bucket = :b and substring(key, 1, :n) = :p", ObjectEntity.class)
+        .setParameter("b", bucket).setParameter("n", p.length()).setParameter("p", p).getResultList();
+  }
+
   public static long objectCount(Session s, String bucket) {
     return s.createQuery("select count(o) from ObjectEntity o where o.bucket = :b", Long.class).setParameter("b", bucket)
         .getSingleResult();
