@@ -1,10 +1,10 @@
 # Debian 12 packages the cloud and its tests need. Sourced by dev/quickstart and dev/test.
 # Runtime: java/maven come with the machine; libvirt + plain QEMU for the NC; openssl/curl for
 # euca_conf; rsync for --addnode.  Tests: python3-boto and awscli are the real clients the
-# acceptance tests drive; postgresql is the real server the persistence tests start.
+# acceptance tests drive (s3cmd too, for Walrus); postgresql is the real server the persistence tests start.
 EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
   curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs"
-EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli postgresql openssh-server"
+EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli s3cmd postgresql openssh-server"
 
 # install_packages PKG... : installs what is missing, non-interactively, once.
 install_packages() {
