@@ -12,6 +12,7 @@ import com.eucalyptus.clc.cluster.Clusters;
 import com.eucalyptus.clc.cluster.SoapClusterClient;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.properties.SystemProperties;
+import com.eucalyptus.clc.walrus.WalrusService;
 import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.daemon.Daemon;
 import com.eucalyptus.runtime.config.EucalyptusConf;
@@ -27,8 +28,8 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 
 /**
- * The Cloud Controller daemon: the database, first-start keys and accounts, the EC2 Query API on
- * CLOUD_PORT (8773), and the poller that keeps the clusters' state.
+ * The Cloud Controller daemon: the database, first-start keys and accounts, the EC2 Query API and
+ * Walrus (S3) on CLOUD_PORT (8773), and the poller that keeps the clusters' state.
  */
 public final class CloudControllerMain implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(CloudControllerMain.class);
@@ -88,6 +89,7 @@ public final class CloudControllerMain implements AutoCloseable {
     Server server = new Server(conf.getInt("CLOUD_PORT", 8773));
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder("ec2", ec2), "/*");
+    WalrusService.create(db, accounts, properties).mount(server, context); // S3 before EC2 (see clc/walrus)
     server.setHandler(context);
     server.start();
     LOG.info("Cloud Controller up: EC2 Query API on port {}", conf.getInt("CLOUD_PORT", 8773));

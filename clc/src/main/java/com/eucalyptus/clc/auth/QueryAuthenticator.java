@@ -3,8 +3,9 @@ package com.eucalyptus.clc.auth;
 import com.eucalyptus.clc.accounts.Accounts;
 import com.eucalyptus.clc.api.Ec2Exception;
 import com.eucalyptus.clc.api.QueryRequest;
+import com.eucalyptus.runtime.auth.Hmacs;
+import com.eucalyptus.runtime.auth.Rfc3986;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -20,8 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks the signature of an EC2 Query request and says whose it is: signature version 1
@@ -191,18 +190,12 @@ public final class QueryAuthenticator {
   }
 
   static String hmac(String algorithm, String secret, String data) {
-    try {
-      Mac mac = Mac.getInstance(algorithm);
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
-      return Base64.getEncoder().encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Base64.getEncoder().encodeToString(Hmacs.hmac(algorithm, secret.getBytes(StandardCharsets.UTF_8), data));
   }
 
   /** Constant-time comparison, so timing tells nothing about the expected signature. */
   static boolean matches(String given, String expected) {
-    return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    return Hmacs.sameSignature(given, expected);
   }
 
   static List<String> split(String s, String sep) {

@@ -2,18 +2,19 @@ package com.eucalyptus.clc.auth;
 
 import com.eucalyptus.clc.api.Ec2Exception;
 import com.eucalyptus.clc.api.QueryRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import com.eucalyptus.runtime.auth.Hmacs;
+import com.eucalyptus.runtime.auth.Rfc3986;
+import com.eucalyptus.runtime.auth.SigV4Scope;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
-/** Signature version 4 (AWS4-HMAC-SHA256) for the EC2 Query API. */
+/**
+ * Signature version 4 (AWS4-HMAC-SHA256) for the EC2 Query API: its canonical request. The key
+ * derivation and the string to sign are shared with S3 ({@link SigV4Scope}).
+ */
 final class SigV4 {
   private SigV4() {
   }
@@ -21,8 +22,8 @@ final class SigV4 {
   /** The credential scope and what the client signed. The region is taken as the client gives it. */
   record Credential(String accessKey, String date, String region, String service, List<String> signedHeaders,
       String signature) {
-    String scope() {
-      return date + "/" + region + "/" + service + "/aws4_request";
+    SigV4Scope scope() {
+      return new SigV4Scope(date, region, service);
     }
   }
 
@@ -52,11 +53,15 @@ final class SigV4 {
     if (credential == null || signedHeaders == null || signature == null) {
       throw new Ec2Exception(400, "IncompleteSignature", "AWS4-HMAC-SHA256 needs Credential, SignedHeaders and Signature");
     }
-    String[] c = credential.split("/");
-    if (c.length != 5 || !c[4].equals("aws4_request")) {
+    SigV4Scope.Credential c;
+    try {
+      c = SigV4Scope.parseCredential(credential);
+    } catch (IllegalArgumentException e) {
       throw new Ec2Exception(400, "IncompleteSignature", "Credential must be KEY/date/region/service/aws4_request");
     }
-    return new Credential(c[0], c[1], c[2], c[3], List.of(signedHeaders.toLowerCase().split(";")), signature);
+    SigV4Scope s = c.scope();
+    return new Credential(c.accessKey(), s.date(), s.region(), s.service(), List.of(signedHeaders.toLowerCase().split(";")),
+        signature);
   }
 
   static String canonicalRequest(QueryRequest r, List<String> signedHeaders, boolean presigned) {
@@ -87,30 +92,11 @@ final class SigV4 {
   }
 
   static String signature(String secret, Credential c, String amzDate, String canonicalRequest) {
-    String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + c.scope() + "\n"
-        + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
-    byte[] k = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), c.date());
-    k = hmac(k, c.region());
-    k = hmac(k, c.service());
-    k = hmac(k, "aws4_request");
-    return HexFormat.of().formatHex(hmac(k, toSign));
+    SigV4Scope scope = c.scope();
+    return SigV4Scope.sign(scope.signingKey(secret), scope.stringToSign(amzDate, canonicalRequest));
   }
 
   static String sha256Hex(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] hmac(byte[] key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Hmacs.sha256Hex(data);
   }
 }

@@ -13,7 +13,7 @@ import org.hibernate.cfg.Configuration;
  * default, or the PostgreSQL server CLOUD_DB_URL names — the same mapping for both. The schema is
  * created and updated at start.
  */
-public final class Database implements AutoCloseable {
+public final class Database implements AutoCloseable, com.eucalyptus.walrus.metadata.Transactions {
   private final SessionFactory sessions;
   private final String url;
 
@@ -42,10 +42,12 @@ public final class Database implements AutoCloseable {
         PropertyEntity.class}) {
       cfg.addAnnotatedClass(c);
     }
+    com.eucalyptus.walrus.Walrus.ENTITIES.forEach(cfg::addAnnotatedClass);
     return new Database(cfg.buildSessionFactory(), url);
   }
 
   /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
+  @Override
   public <T> T tx(Function<Session, T> work) {
     try (Session s = sessions.openSession()) {
       Transaction t = s.beginTransaction();

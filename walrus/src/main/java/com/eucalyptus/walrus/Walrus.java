@@ -1,0 +1,96 @@
+package com.eucalyptus.walrus;
+
+import com.eucalyptus.walrus.acl.AclXml;
+import com.eucalyptus.walrus.auth.S3Authenticator;
+import com.eucalyptus.walrus.auth.WalrusUsers;
+import com.eucalyptus.walrus.http.S3Dispatcher;
+import com.eucalyptus.walrus.http.S3Router;
+import com.eucalyptus.walrus.http.WalrusFilter;
+import com.eucalyptus.walrus.metadata.Metadata;
+import com.eucalyptus.walrus.metadata.Transactions;
+import com.eucalyptus.walrus.multipart.MultipartOps;
+import com.eucalyptus.walrus.ops.BucketOps;
+import com.eucalyptus.walrus.ops.DeleteObjectsOp;
+import com.eucalyptus.walrus.ops.ListOps;
+import com.eucalyptus.walrus.ops.ObjectCommit;
+import com.eucalyptus.walrus.ops.ObjectOps;
+import com.eucalyptus.walrus.ops.OpsContext;
+import com.eucalyptus.walrus.post.PostUploadOp;
+import com.eucalyptus.walrus.storage.ObjectFiles;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Walrus, the S3-compatible store, as the CLC embeds it: give it the cloud's settings, a
+ * transaction runner over the CLC database (whose entity list includes {@link #ENTITIES}), the
+ * users and an authenticator, then {@link #mount} it in the CLC's Jetty. A cleanup pass runs at
+ * construction (see {@link #cleanup}).
+ */
+public final class Walrus {
+  private static final Logger LOG = LogManager.getLogger(Walrus.class);
+  /** The Hibernate entities the CLC's Database must register. */
+  public static final List<Class<?>> ENTITIES = Metadata.ENTITIES;
+  private final Metadata meta;
+  private final ObjectFiles files;
+  private final WalrusFilter filter;
+
+  public Walrus(WalrusSettings settings, Transactions transactions, WalrusUsers users, S3Authenticator authenticator)
+      throws IOException {
+    this.meta = new Metadata(transactions);
+    this.files = new ObjectFiles(settings.storageRoot());
+    OpsContext ctx = new OpsContext(meta, files, users, new AclXml(users), settings);
+    BucketOps buckets = new BucketOps(ctx);
+    ObjectCommit committer = new ObjectCommit(ctx);
+    ObjectOps objects = new ObjectOps(ctx, buckets, committer);
+    S3Dispatcher dispatcher = new S3Dispatcher(buckets, new ListOps(ctx, buckets), objects,
+        new DeleteObjectsOp(ctx, buckets, objects), new MultipartOps(ctx, buckets, committer));
+    this.filter = new WalrusFilter(new S3Router(settings.dnsDomain()), authenticator, dispatcher,
+        new PostUploadOp(ctx, buckets, committer, authenticator));
+    cleanup();
+    LOG.info("Walrus: objects under {}", settings.storageRoot());
+  }
+
+  /**
+   * Adds Walrus in front of whatever the context serves (requests that are not Walrus's go on to
+   * it) and lets the server's connectors pass S3 keys through unchanged: keys may hold "..",
+   * "%2F", "//" and other things Jetty's default URI rules refuse or rewrite.
+   */
+  public void mount(Server server, ServletContextHandler context) {
+    for (Connector c : server.getConnectors()) {
+      HttpConnectionFactory f = c.getConnectionFactory(HttpConnectionFactory.class);
+      if (f != null) {
+        HttpConfiguration hc = f.getHttpConfiguration();
+        hc.setUriCompliance(UriCompliance.UNSAFE);
+      }
+    }
+    context.getServletHandler().setDecodeAmbiguousURIs(true);
+    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+  }
+
+  /**
+   * Deletes temp files and object files no metadata row references: what a write cut off by a
+   * crash or kill -9 left behind. Safe while requests run.
+   *
+   * @return how many files were deleted
+   */
+  public int cleanup() throws IOException {
+    return files.cleanup(() -> {
+      try {
+        return meta.tx(Metadata::referencedFiles);
+      } catch (S3Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+}

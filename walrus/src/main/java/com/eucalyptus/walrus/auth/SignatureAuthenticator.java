@@ -1,0 +1,102 @@
+package com.eucalyptus.walrus.auth;
+
+import com.eucalyptus.runtime.auth.Hmacs;
+import com.eucalyptus.runtime.auth.SigV4Scope;
+import com.eucalyptus.walrus.S3Exception;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Walrus's {@link S3Authenticator}: signature v2 and v4, in the Authorization header or presigned
+ * in the query, and anonymous requests; browser POST policies. Users are looked up on every
+ * request, so a disabled user (whom {@link WalrusUsers} no longer returns) is refused at once.
+ */
+public final class SignatureAuthenticator implements S3Authenticator {
+  /** How far a signed request's time may be from ours (S3's limit). */
+  static final Duration MAX_SKEW = Duration.ofMinutes(15);
+  private static final Logger LOG = LogManager.getLogger(SignatureAuthenticator.class);
+
+  private final WalrusUsers users;
+  private final Clock clock;
+  private final String region;
+  private final SignatureV2 v2;
+  private final SignatureV4 v4;
+
+  /**
+   * @param region the region this cloud calls itself (e.g. "eucalyptus"). Signature v4 credentials
+   *     scoped to it or to any other region (clients often say us-east-1) are accepted, as long as
+   *     the signature verifies with the region the client used.
+   */
+  public SignatureAuthenticator(WalrusUsers users, Clock clock, String region) {
+    this.users = users;
+    this.clock = clock;
+    this.region = region;
+    this.v2 = new SignatureV2(users, clock);
+    this.v4 = new SignatureV4(users, clock);
+  }
+
+  @Override
+  public AuthResult authenticate(HttpServletRequest request, S3RequestTarget target) throws S3Exception {
+    SignedRequest r = new SignedRequest(request);
+    String authorization = r.header("Authorization");
+    boolean v4Query = r.hasParam("X-Amz-Algorithm") || r.hasParam("X-Amz-Signature");
+    boolean v2Query = r.hasParam("AWSAccessKeyId") || (r.hasParam("Signature") && r.hasParam("Expires"));
+    int mechanisms = (authorization != null ? 1 : 0) + (v4Query ? 1 : 0) + (v2Query ? 1 : 0);
+    if (mechanisms > 1) {
+      throw S3AuthErrors.invalidArgument("Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
+          + "Signature query string parameter or the Authorization header should be specified");
+    }
+    try {
+      if (authorization != null) {
+        String a = authorization.trim();
+        if (a.startsWith(SigV4Scope.ALGORITHM + " ")) {
+          SignatureV4.Verified verified = v4.verifyHeader(r, a);
+          return PayloadDecoder.decode(r, Optional.of(verified.user()), verified.chunkSigner());
+        }
+        if (a.startsWith("AWS ")) {
+          return PayloadDecoder.decode(r, Optional.of(v2.verifyHeader(r, target, a)), null);
+        }
+        if (a.startsWith("AWS4-ECDSA-P256-SHA256")) {
+          throw S3AuthErrors.notImplemented("Signature version 4A (AWS4-ECDSA-P256-SHA256) is not supported");
+        }
+        throw S3AuthErrors.invalidArgument("Unsupported Authorization Type");
+      }
+      if (v4Query) {
+        return PayloadDecoder.decode(r, Optional.of(v4.verifyPresigned(r).user()), null);
+      }
+      if (v2Query) {
+        return PayloadDecoder.decode(r, Optional.of(v2.verifyPresigned(r, target)), null);
+      }
+      return PayloadDecoder.decode(r, Optional.empty(), null);
+    } catch (S3Exception e) {
+      // the key id and the reason only: never a secret, nor a full signature
+      LOG.debug("refused {} {}: {} {}", r.method(), r.rawPath(), e.code(), e.getMessage());
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<WalrusUser> verifyPostPolicy(Map<String, String> fields) throws S3Exception {
+    throw S3AuthErrors.notImplemented("POST policies are not supported yet");
+  }
+
+  /** The region this cloud calls itself. */
+  public String region() {
+    return region;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  WalrusUsers users() {
+    return users;
+  }
+}

@@ -1,0 +1,135 @@
+package com.eucalyptus.walrus.http;
+
+import com.eucalyptus.walrus.S3Exception;
+import com.eucalyptus.walrus.auth.PayloadVerificationException;
+import com.eucalyptus.walrus.auth.S3Authenticator;
+import com.eucalyptus.walrus.auth.S3RequestTarget;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Walrus's entry point in the CLC's Jetty: takes the requests {@link S3Router} says are Walrus's,
+ * authenticates them, runs the operation and answers S3 errors as XML; passes every other request
+ * on down the chain (to the EC2 Query API).
+ */
+public final class WalrusFilter implements Filter {
+  private static final Logger LOG = LogManager.getLogger(WalrusFilter.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final S3Router router;
+  private final S3Authenticator authenticator;
+  private final S3Dispatcher dispatcher;
+  private final PostHandler post;
+
+  /** Browser POST form uploads are authenticated by their policy, not by a request signature. */
+  public interface PostHandler {
+    void upload(S3Call call) throws S3Exception, IOException;
+  }
+
+  public WalrusFilter(S3Router router, S3Authenticator authenticator, S3Dispatcher dispatcher, PostHandler post) {
+    this.router = router;
+    this.authenticator = authenticator;
+    this.dispatcher = dispatcher;
+    this.post = post;
+  }
+
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest req = (HttpServletRequest) request;
+    HttpServletResponse resp = (HttpServletResponse) response;
+    String requestId = HexFormat.of().withUpperCase().formatHex(randomBytes());
+    Optional<S3RequestTarget> target;
+    try {
+      target = router.route(req.getHeader("Host"), req.getRequestURI());
+    } catch (S3Exception e) {
+      error(req, resp, requestId, e);
+      return;
+    }
+    if (target.isEmpty()) {
+      chain.doFilter(request, response);
+      return;
+    }
+    resp.setHeader("x-amz-request-id", requestId);
+    resp.setHeader("x-amz-id-2", requestId);
+    resp.setHeader("Server", "Walrus");
+    S3Call call = null;
+    try {
+      call = new S3Call(req, resp, target.get(), requestId);
+      if (isPostForm(req, target.get())) {
+        post.upload(call);
+      } else {
+        call.authenticated(authenticator.authenticate(req, target.get()));
+        dispatcher.dispatch(call);
+      }
+    } catch (S3Exception e) {
+      error(req, resp, requestId, e);
+    } catch (PayloadVerificationException e) {
+      error(req, resp, requestId, e.error());
+    } catch (IOException e) {
+      // the client went away mid-request (or the disk failed): nothing was committed
+      LOG.info("walrus {} {}: {} ({})", req.getMethod(), req.getRequestURI(), e.getClass().getSimpleName(), e.getMessage());
+      if (!resp.isCommitted()) {
+        error(req, resp, requestId, new S3Exception(400, "IncompleteBody", "The request body ended early: " + e.getMessage()));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("walrus {} {} failed", req.getMethod(), req.getRequestURI(), e);
+      error(req, resp, requestId, new S3Exception(500, "InternalError", "We encountered an internal error. Please try again."));
+    }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[8];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  private static boolean isPostForm(HttpServletRequest req, S3RequestTarget target) {
+    String type = req.getContentType();
+    return req.getMethod().equals("POST") && target.bucket() != null && target.key() == null && type != null
+        && type.toLowerCase().startsWith("multipart/form-data") && req.getHeader("Authorization") == null;
+  }
+
+  static void error(HttpServletRequest req, HttpServletResponse resp, String requestId, S3Exception e) throws IOException {
+    if (resp.isCommitted()) {
+      LOG.info("walrus {} {}: {} after the answer began", req.getMethod(), req.getRequestURI(), e.code());
+      return;
+    }
+    if (e.status() >= 500) {
+      LOG.warn("walrus {} {}: {} {}", req.getMethod(), req.getRequestURI(), e.code(), e.getMessage());
+    } else {
+      LOG.debug("walrus {} {}: {} {}", req.getMethod(), req.getRequestURI(), e.code(), e.getMessage());
+    }
+    resp.reset();
+    resp.setHeader("x-amz-request-id", requestId);
+    resp.setHeader("x-amz-id-2", requestId);
+    resp.setStatus(e.status());
+    if (e.status() == 416) {
+      resp.setHeader("Content-Range", "bytes */*");
+    }
+    String xml = XmlOut.plain("Error").leaf("Code", e.code()).leaf("Message", e.getMessage())
+        .leaf("Resource", req.getRequestURI()).leaf("RequestId", requestId).end("Error");
+    byte[] b = xml.getBytes(StandardCharsets.UTF_8);
+    resp.setHeader("Content-Type", "application/xml");
+    if (req.getMethod().equals("HEAD")) {
+      resp.setContentLengthLong(0);
+      return;
+    }
+    resp.setContentLengthLong(b.length);
+    try (OutputStream out = resp.getOutputStream()) {
+      out.write(b);
+    }
+  }
+}

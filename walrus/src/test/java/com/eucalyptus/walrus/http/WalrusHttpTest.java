@@ -1,0 +1,295 @@
+package com.eucalyptus.walrus.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eucalyptus.walrus.TestWalrus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Walrus end to end over HTTP: the real filter in Jetty, real HSQLDB, real files. */
+class WalrusHttpTest {
+  static {
+    System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+  }
+
+  @TempDir
+  Path home;
+  TestWalrus w;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    w = new TestWalrus(home);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    w.close();
+  }
+
+  HttpResponse<byte[]> call(String method, String path, String user, byte[] body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + w.port + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (user != null) {
+      b.header("Authorization", "TEST " + user);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  static void assertError(HttpResponse<byte[]> r, int status, String code) {
+    assertEquals(status, r.statusCode(), text(r));
+    assertTrue(text(r).contains("<Code>" + code + "</Code>"), text(r));
+    assertTrue(r.headers().firstValue("x-amz-request-id").isPresent());
+  }
+
+  static final String S = "/services/Walrus";
+
+  /** Percent-encodes a key as SDKs do: everything but unreserved characters and '/'. */
+  static String encode(String key) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-_.~/".indexOf(c) >= 0) {
+        sb.append(c);
+      } else {
+        sb.append(String.format("%%%02X", b & 0xff));
+      }
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void bucketsAndObjectsRoundTrip() throws Exception {
+    assertEquals(200, call("PUT", S + "/photos", "alice", null).statusCode());
+    assertError(call("PUT", S + "/photos", "alice", null), 409, "BucketAlreadyOwnedByYou");
+    assertError(call("PUT", S + "/photos", "bob", null), 409, "BucketAlreadyExists");
+    assertError(call("PUT", S + "/Bad_Name", "alice", null), 400, "InvalidBucketName");
+    String list = text(call("GET", S + "/", "alice", null));
+    assertTrue(list.contains("<Name>photos</Name>") && list.contains("<DisplayName>alice</DisplayName>"), list);
+    assertFalse(text(call("GET", S + "/", "bob", null)).contains("photos"));
+
+    byte[] data = new byte[3_000_000];
+    new Random(7).nextBytes(data);
+    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+    HttpResponse<byte[]> put = call("PUT", S + "/photos/a/b%20c.bin", "alice", data, "Content-Type", "image/x-test",
+        "x-amz-meta-Colour", "blue", "Cache-Control", "max-age=60", "Content-Disposition", "attachment");
+    assertEquals(200, put.statusCode(), text(put));
+    assertEquals("\"" + md5 + "\"", put.headers().firstValue("ETag").orElseThrow());
+
+    HttpResponse<byte[]> get = call("GET", S + "/photos/a/b%20c.bin", "alice", null);
+    assertEquals(200, get.statusCode());
+    assertArrayEquals(data, get.body());
+    assertEquals("image/x-test", get.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals("blue", get.headers().firstValue("x-amz-meta-colour").orElseThrow());
+    assertEquals("max-age=60", get.headers().firstValue("Cache-Control").orElseThrow());
+    assertEquals("attachment", get.headers().firstValue("Content-Disposition").orElseThrow());
+    assertTrue(get.headers().firstValue("Last-Modified").orElseThrow().endsWith("GMT"));
+
+    HttpResponse<byte[]> head = call("HEAD", S + "/photos/a/b%20c.bin", "alice", null);
+    assertEquals(200, head.statusCode());
+    assertEquals("3000000", head.headers().firstValue("Content-Length").orElseThrow());
+
+    assertError(call("DELETE", S + "/photos", "alice", null), 409, "BucketNotEmpty");
+    assertEquals(204, call("DELETE", S + "/photos/a/b%20c.bin", "alice", null).statusCode());
+    assertError(call("GET", S + "/photos/a/b%20c.bin", "alice", null), 404, "NoSuchKey");
+    assertEquals(204, call("DELETE", S + "/photos", "alice", null).statusCode());
+    assertError(call("GET", S + "/photos", "alice", null), 404, "NoSuchBucket");
+    assertEquals(0, w.filesOnDisk().size(), w.filesOnDisk().toString());
+  }
+
+  @Test
+  void overwriteReplacesTheFileAndBadDigestKeepsTheOldObject() throws Exception {
+    call("PUT", S + "/bk1", "alice", null);
+    call("PUT", S + "/bk1/k", "alice", "first".getBytes());
+    call("PUT", S + "/bk1/k", "alice", "second".getBytes());
+    assertEquals("second", text(call("GET", S + "/bk1/k", "alice", null)));
+    assertEquals(1, w.filesOnDisk().size());
+    String wrong = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest("other".getBytes()));
+    assertError(call("PUT", S + "/bk1/k", "alice", "third".getBytes(), "Content-MD5", wrong), 400, "BadDigest");
+    assertError(call("PUT", S + "/bk1/k", "alice", "third".getBytes(), "Content-MD5", "nope"), 400, "InvalidDigest");
+    assertEquals("second", text(call("GET", S + "/bk1/k", "alice", null)));
+    assertEquals(1, w.filesOnDisk().size());
+    String right = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest("third".getBytes()));
+    assertEquals(200, call("PUT", S + "/bk1/k", "alice", "third".getBytes(), "Content-MD5", right).statusCode());
+    assertEquals("third", text(call("GET", S + "/bk1/k", "alice", null)));
+  }
+
+  @Test
+  void rangesAndConditions() throws Exception {
+    call("PUT", S + "/bk1", "alice", null);
+    HttpResponse<byte[]> put = call("PUT", S + "/bk1/k", "alice", "0123456789".getBytes());
+    String etag = put.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<byte[]> r = call("GET", S + "/bk1/k", "alice", null, "Range", "bytes=2-4");
+    assertEquals(206, r.statusCode());
+    assertEquals("234", text(r));
+    assertEquals("bytes 2-4/10", r.headers().firstValue("Content-Range").orElseThrow());
+    assertEquals("789", text(call("GET", S + "/bk1/k", "alice", null, "Range", "bytes=-3")));
+    assertEquals("89", text(call("GET", S + "/bk1/k", "alice", null, "Range", "bytes=8-")));
+    assertError(call("GET", S + "/bk1/k", "alice", null, "Range", "bytes=10-"), 416, "InvalidRange");
+    assertEquals(304, call("GET", S + "/bk1/k", "alice", null, "If-None-Match", etag).statusCode());
+    assertEquals(200, call("GET", S + "/bk1/k", "alice", null, "If-Match", etag).statusCode());
+    assertError(call("GET", S + "/bk1/k", "alice", null, "If-Match", "\"abc\""), 412, "PreconditionFailed");
+    assertEquals(304, call("GET", S + "/bk1/k", "alice", null, "If-Modified-Since", "Fri, 01 Jan 2100 00:00:00 GMT")
+        .statusCode());
+    assertError(call("GET", S + "/bk1/k", "alice", null, "If-Unmodified-Since", "Fri, 01 Jan 2010 00:00:00 GMT"), 412,
+        "PreconditionFailed");
+  }
+
+  @Test
+  void usersAreIsolatedAndAclsOpenAccess() throws Exception {
+    call("PUT", S + "/private", "alice", null);
+    call("PUT", S + "/private/secret", "alice", "s".getBytes());
+    assertError(call("GET", S + "/private", "bob", null), 403, "AccessDenied");
+    assertError(call("GET", S + "/private/secret", "bob", null), 403, "AccessDenied");
+    assertError(call("PUT", S + "/private/secret", "bob", "x".getBytes()), 403, "AccessDenied");
+    assertError(call("DELETE", S + "/private/secret", "bob", null), 403, "AccessDenied");
+    assertError(call("DELETE", S + "/private", "bob", null), 403, "AccessDenied");
+    assertError(call("GET", S + "/private/secret", null, null), 403, "AccessDenied");
+    assertError(call("GET", S + "/private/secret?acl", "bob", null), 403, "AccessDenied");
+    assertEquals("s", text(call("GET", S + "/private/secret", "alice", null)));
+
+    call("PUT", S + "/private/open", "alice", "o".getBytes(), "x-amz-acl", "public-read");
+    assertEquals("o", text(call("GET", S + "/private/open", null, null)));
+    assertError(call("GET", S + "/private", null, null), 403, "AccessDenied");
+
+    String bobId = w.users.get("bob").canonicalId();
+    String acl = "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>x</ID></Owner>"
+        + "<AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\">"
+        + "<ID>" + w.users.get("alice").canonicalId() + "</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant>"
+        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"AmazonCustomerByEmail\">"
+        + "<EmailAddress>bob@example.test</EmailAddress></Grantee><Permission>READ</Permission></Grant>"
+        + "</AccessControlList></AccessControlPolicy>";
+    assertEquals(200, call("PUT", S + "/private/secret?acl", "alice", acl.getBytes()).statusCode());
+    assertEquals("s", text(call("GET", S + "/private/secret", "bob", null)));
+    String got = text(call("GET", S + "/private/secret?acl", "alice", null));
+    assertTrue(got.contains("<ID>" + bobId + "</ID>") && got.contains("<DisplayName>bob</DisplayName>"), got);
+    assertError(call("PUT", S + "/private/secret?acl", "alice", acl.replace("bob@", "nobody@").getBytes()), 400,
+        "UnresolvableGrantByEmailAddress");
+    assertError(call("PUT", S + "/private/secret?acl", "alice", "<nope".getBytes()), 400, "MalformedACLError");
+
+    assertEquals(200, call("PUT", S + "/private?acl", "alice", null, "x-amz-acl", "public-read-write").statusCode());
+    assertEquals(200, call("PUT", S + "/private/anon", null, "a".getBytes()).statusCode());
+    assertTrue(text(call("GET", S + "/private", null, null)).contains("<Key>anon</Key>"));
+  }
+
+  @Test
+  void keysThatLookLikePathsStayInsideTheStore() throws Exception {
+    call("PUT", S + "/bk1", "alice", null);
+    String[] keys = {"../../etc/passwd", "a/../../x", "%2e%2e/%2e%2e/y", "sp ace/ü/日本", "100%25", "a//b", ".."};
+    for (String k : keys) {
+      HttpResponse<byte[]> r = call("PUT", S + "/bk1/" + encode(k), "alice", k.getBytes(StandardCharsets.UTF_8));
+      assertEquals(200, r.statusCode(), k + ": " + text(r));
+    }
+    for (String k : keys) {
+      assertEquals(k, text(call("GET", S + "/bk1/" + encode(k), "alice", null)), k);
+    }
+    assertEquals(200, call("PUT", S + "/bk1/%2e%2e/%2E%2E/z", "alice", "z".getBytes()).statusCode());
+    assertEquals("z", text(call("GET", S + "/bk1/../../z", "alice", null)));
+    String list = text(call("GET", S + "/bk1", "alice", null));
+    assertTrue(list.contains("<Key>../../etc/passwd</Key>") && list.contains("<Key>100%25</Key>") && list.contains("<Key>..</Key>"), list);
+    for (String f : w.filesOnDisk()) {
+      assertTrue(Path.of(f).startsWith(home.resolve("bukkits/data")), f);
+      assertTrue(Path.of(f).getFileName().toString().matches("[0-9a-f]{32}"), f);
+    }
+  }
+
+  @Test
+  void listingWithDelimiterPagesAndUrlEncoding() throws Exception {
+    call("PUT", S + "/bk1", "alice", null);
+    for (String k : new String[] {"a/1", "a/2", "b/1", "c", "d", "e f"}) {
+      call("PUT", S + "/bk1/" + k.replace(" ", "%20"), "alice", new byte[0]);
+    }
+    String l = text(call("GET", S + "/bk1?delimiter=/&max-keys=2", "alice", null));
+    assertTrue(l.contains("<CommonPrefixes><Prefix>a/</Prefix></CommonPrefixes>") && l.contains("<Prefix>b/</Prefix>"), l);
+    assertTrue(l.contains("<IsTruncated>true</IsTruncated>") && l.contains("<NextMarker>b/</NextMarker>"), l);
+    l = text(call("GET", S + "/bk1?delimiter=/&max-keys=2&marker=b/", "alice", null));
+    assertTrue(l.contains("<Key>c</Key>") && l.contains("<Key>d</Key>") && !l.contains("<Prefix>b/"), l);
+    l = text(call("GET", S + "/bk1?prefix=a/&encoding-type=url", "alice", null));
+    assertTrue(l.contains("<Key>a%2F1</Key>") && l.contains("<EncodingType>url</EncodingType>"), l);
+    l = text(call("GET", S + "/bk1?list-type=2&max-keys=3", "alice", null));
+    assertTrue(l.contains("<KeyCount>3</KeyCount>") && l.contains("<NextContinuationToken>"), l);
+    String token = l.replaceAll("(?s).*<NextContinuationToken>(.*)</NextContinuationToken>.*", "$1");
+    l = text(call("GET", S + "/bk1?list-type=2&continuation-token=" + token, "alice", null));
+    assertTrue(l.contains("<Key>c</Key>") && l.contains("<Key>e f</Key>") && !l.contains("<Key>a/1</Key>"), l);
+  }
+
+  @Test
+  void copyDeleteObjectsAndLimits() throws Exception {
+    call("PUT", S + "/bk1", "alice", null);
+    call("PUT", S + "/bk1/src", "alice", "payload".getBytes(), "x-amz-meta-a", "1", "Content-Type", "text/x-one");
+    HttpResponse<byte[]> c = call("PUT", S + "/bk1/dst", "alice", null, "x-amz-copy-source", "/bk1/src");
+    assertTrue(text(c).contains("<CopyObjectResult"), text(c));
+    HttpResponse<byte[]> got = call("GET", S + "/bk1/dst", "alice", null);
+    assertEquals("payload", text(got));
+    assertEquals("1", got.headers().firstValue("x-amz-meta-a").orElseThrow());
+    call("PUT", S + "/bk1/dst2", "alice", null, "x-amz-copy-source", "bk1/src", "x-amz-metadata-directive", "REPLACE",
+        "Content-Type", "text/x-two");
+    got = call("GET", S + "/bk1/dst2", "alice", null);
+    assertEquals("text/x-two", got.headers().firstValue("Content-Type").orElseThrow());
+    assertTrue(got.headers().firstValue("x-amz-meta-a").isEmpty());
+    assertError(call("PUT", S + "/bk1/src", "alice", null, "x-amz-copy-source", "bk1/src"), 400, "InvalidRequest");
+
+    String del = "<Delete><Object><Key>src</Key></Object><Object><Key>dst</Key></Object><Object><Key>none</Key></Object></Delete>";
+    HttpResponse<byte[]> d = call("POST", S + "/bk1?delete", "alice", del.getBytes());
+    assertTrue(text(d).contains("<Deleted><Key>src</Key></Deleted>") && text(d).contains("<Key>none</Key>"), text(d));
+    String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest("x".getBytes()));
+    assertError(call("POST", S + "/bk1?delete", "alice", del.getBytes(), "Content-MD5", md5), 400, "BadDigest");
+    assertEquals(1, w.filesOnDisk().size());
+
+    for (int i = 2; i <= 5; i++) {
+      assertEquals(200, call("PUT", S + "/bk" + i, "alice", null).statusCode());
+    }
+    assertError(call("PUT", S + "/bk6", "alice", null), 400, "TooManyBuckets");
+    w.maxBucketMb = 1;
+    assertError(call("PUT", S + "/bk2/big", "alice", new byte[2 * 1024 * 1024]), 400, "EntityTooLarge");
+    assertEquals(1, w.filesOnDisk().size());
+  }
+
+  @Test
+  void hostNamesRouteToWalrusOrOnToEc2() throws Exception {
+    call("PUT", S + "/vbk", "alice", null);
+    call("PUT", S + "/vbk/k1", "alice", "v".getBytes());
+    assertEquals("v", text(call("GET", "/k1", "alice", null, "Host", "vbk.s3.example.test:8773")));
+    assertEquals("v", text(call("GET", "/vbk/k1", "alice", null, "Host", "walrus.example.test")));
+    assertTrue(text(call("GET", "/", "alice", null, "Host", "s3.example.test")).contains("<Name>vbk</Name>"));
+    assertEquals("ec2", text(call("GET", "/", "alice", null, "Host", "ec2.example.test")));
+    assertEquals("ec2", text(call("GET", "/services/Eucalyptus", "alice", null)));
+  }
+
+  @Test
+  void cleanupRemovesTempAndUnreferencedFilesOnly() throws Exception {
+    call("PUT", S + "/bk1", "alice", null);
+    call("PUT", S + "/bk1/keep", "alice", "keep".getBytes());
+    Path tmp = home.resolve("bukkits/tmp/0123456789abcdef0123456789abcdef");
+    java.nio.file.Files.writeString(tmp, "partial");
+    Path orphan = home.resolve("bukkits/data/ab/ab23456789abcdef0123456789abcdef");
+    java.nio.file.Files.createDirectories(orphan.getParent());
+    java.nio.file.Files.writeString(orphan, "renamed but never committed");
+    assertEquals(2, w.walrus.cleanup());
+    assertFalse(java.nio.file.Files.exists(tmp));
+    assertFalse(java.nio.file.Files.exists(orphan));
+    assertEquals("keep", text(call("GET", S + "/bk1/keep", "alice", null)));
+  }
+}
