@@ -6,6 +6,7 @@ import com.eucalyptus.clc.properties.SystemProperties;
 import com.eucalyptus.walrus.Walrus;
 import com.eucalyptus.walrus.WalrusSettings;
 import com.eucalyptus.walrus.auth.S3Authenticator;
+import com.eucalyptus.walrus.auth.SignatureAuthenticator;
 import com.eucalyptus.walrus.auth.WalrusUsers;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public final class WalrusService {
   }
 
   private static S3Authenticator authenticator(WalrusUsers users, SystemProperties properties) {
-    return new AnonymousOnlyAuthenticator();
+    return new SignatureAuthenticator(users, java.time.Clock.systemUTC(), properties.get(SystemProperties.REGION));
   }
 
   private static long number(SystemProperties properties, String name, long fallback) {
