@@ -54,7 +54,7 @@ public final class Walrus {
     ObjectCommit committer = new ObjectCommit(ctx);
     ObjectOps objects = new ObjectOps(ctx, buckets, committer);
     S3Dispatcher dispatcher = new S3Dispatcher(buckets, new ListOps(ctx, buckets), objects,
-        new DeleteObjectsOp(ctx, buckets, objects), new MultipartOps(ctx, buckets, committer));
+        new DeleteObjectsOp(ctx, buckets, objects), new MultipartOps(ctx, buckets, objects, committer));
     this.filter = new WalrusFilter(new S3Router(settings.dnsDomain()), authenticator, dispatcher,
         new PostUploadOp(ctx, buckets, committer, authenticator));
     cleanup();

@@ -33,12 +33,12 @@ final class PayloadDecoder {
       throws S3Exception {
     String contentSha = r.header("x-amz-content-sha256");
     List<PayloadCheck> checks = new ArrayList<>();
-    headerChecksum(r).ifPresent(checks::add);
-    if (contentSha == null || contentSha.equals(SignatureV4.UNSIGNED_PAYLOAD)) {
-      return plain(r, user, checks);
+    boolean signedSha = contentSha != null && contentSha.matches("[0-9a-fA-F]{64}");
+    if (signedSha) {
+      checks.add(PayloadChecks.contentSha256(contentSha)); // what was signed is checked first
     }
-    if (contentSha.matches("[0-9a-fA-F]{64}")) {
-      checks.add(PayloadChecks.contentSha256(contentSha));
+    headerChecksum(r).ifPresent(checks::add);
+    if (contentSha == null || contentSha.equals(SignatureV4.UNSIGNED_PAYLOAD) || signedSha) {
       return plain(r, user, checks);
     }
     if (contentSha.startsWith("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD")) {
@@ -71,7 +71,9 @@ final class PayloadDecoder {
       throws S3Exception {
     long length = r.servletRequest().getContentLengthLong();
     InputStream body = body(r);
-    return new AuthResult(user, checks.isEmpty() ? body : new CheckedPayloadInputStream(body, length, checks), length);
+    // with no check and no known length there is nothing to add to the container's own stream
+    return new AuthResult(user, checks.isEmpty() && length < 0 ? body : new CheckedPayloadInputStream(body, length, checks),
+        length);
   }
 
   /** An x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256} header; at most one. */

@@ -1,6 +1,7 @@
 package com.eucalyptus.walrus.auth;
 
 import com.eucalyptus.runtime.auth.Hmacs;
+import com.eucalyptus.runtime.auth.Rfc3986;
 import com.eucalyptus.walrus.S3Exception;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -137,7 +138,7 @@ final class SignatureV2 {
    * style under the service prefix: with the prefix (boto 2 with path='/services/Walrus') and
    * without it (clients that sign only /bucket/key). Virtual-hosted: /bucket + path. Each with
    * the sub-resources every client signs, and, if the request carries some that only newer clients
-   * sign, also with those.
+   * sign, also with those. A bucket also as {@code /bucket/} (botocore's form).
    */
   static List<String> canonicalResources(SignedRequest r, S3RequestTarget target) {
     String raw = r.rawPath();
@@ -152,6 +153,9 @@ final class SignatureV2 {
     }
     paths.add(raw);
     paths.add(unprefixed);
+    if (target.bucket() != null && target.key() == null) {
+      paths.add("/" + target.bucket() + "/"); // botocore signs a bucket as /bucket/ whatever it sends
+    }
     Set<String> queries = new LinkedHashSet<>();
     queries.add(subResources(r, true));
     queries.add(subResources(r, false));
@@ -159,6 +163,18 @@ final class SignatureV2 {
     for (String p : paths) {
       for (String q : queries) {
         out.add(p + q);
+      }
+    }
+    // botocore's HmacV1Auth (1.29) appends the sub-resources to an auth path that already has them:
+    // it signs /bucket/key?acl?acl. Its requests are accepted as it signs them.
+    if (target.bucket() != null) {
+      List<String> authPaths = target.key() != null
+          ? List.of("/" + target.bucket() + "/" + Rfc3986.encode(target.key(), true))
+          : List.of("/" + target.bucket(), "/" + target.bucket() + "/");
+      for (String q : queries) {
+        for (String authPath : q.isEmpty() ? List.<String>of() : authPaths) {
+          out.add(authPath + q + q);
+        }
       }
     }
     return out;

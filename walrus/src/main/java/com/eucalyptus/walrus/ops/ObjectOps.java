@@ -100,7 +100,7 @@ public final class ObjectOps {
   }
 
   /** The object, if the caller may read it: NoSuchBucket / NoSuchKey / AccessDenied otherwise. */
-  ObjectEntity readable(S3Call call, String bucket, String key, Permission wanted) throws S3Exception {
+  public ObjectEntity readable(S3Call call, String bucket, String key, Permission wanted) throws S3Exception {
     ObjectEntity o = ctx.meta().tx(s -> {
       BucketEntity b = Metadata.bucket(s, bucket);
       ObjectEntity row = Metadata.object(s, bucket, key);
@@ -266,7 +266,7 @@ public final class ObjectOps {
   }
 
   /** "/bucket/key" or "bucket/key", url-encoded, maybe with "?versionId=". */
-  static String[] copySource(String header) throws S3Exception {
+  public static String[] copySource(String header) throws S3Exception {
     String h = header.trim();
     int q = h.indexOf('?');
     if (q >= 0) {

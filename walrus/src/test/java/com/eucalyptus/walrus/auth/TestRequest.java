@@ -54,10 +54,34 @@ final class TestRequest {
     return body(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A body of unknown length (Transfer-Encoding: chunked), e.g. a stream that may stop short. */
-  TestRequest stream(InputStream in) {
-    this.body = in;
-    this.contentLength = -1;
+  /**
+   * The body stops after {@code n} of its bytes, as when the client goes away: {@code read} then
+   * throws an IOException ("Early EOF", as Jetty does) or, with {@code quietly}, returns -1.
+   */
+  TestRequest cutAfter(int n, boolean quietly) {
+    InputStream whole = body;
+    this.body = new InputStream() {
+      private int left = n;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (left == 0) {
+          if (quietly) {
+            return -1;
+          }
+          throw new IOException("Early EOF");
+        }
+        int r = whole.read(b, off, Math.min(len, left));
+        left -= r;
+        return r;
+      }
+    };
     return this;
   }
 

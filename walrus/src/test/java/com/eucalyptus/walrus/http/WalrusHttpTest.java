@@ -292,4 +292,48 @@ class WalrusHttpTest {
     assertFalse(java.nio.file.Files.exists(orphan));
     assertEquals("keep", text(call("GET", S + "/bk1/keep", "alice", null)));
   }
+
+  static String between(String s, String tag) {
+    return s.replaceAll("(?s).*<" + tag + ">(.*?)</" + tag + ">.*", "$1");
+  }
+
+  @Test
+  void multipartUploadAssemblesPartsInOrder() throws Exception {
+    call("PUT", S + "/mpu", "alice", null);
+    String init = text(call("POST", S + "/mpu/big%20file?uploads", "alice", null, "Content-Type", "video/x-test"));
+    String id = between(init, "UploadId");
+    byte[] p1 = new byte[5 * 1024 * 1024];
+    byte[] p2 = "tail".getBytes();
+    new Random(3).nextBytes(p1);
+    String e2 = call("PUT", S + "/mpu/big%20file?partNumber=2&uploadId=" + id, "alice", p2).headers().firstValue("ETag").orElseThrow();
+    String e1 = call("PUT", S + "/mpu/big%20file?partNumber=1&uploadId=" + id, "alice", p1).headers().firstValue("ETag").orElseThrow();
+    assertError(call("PUT", S + "/mpu/big%20file?partNumber=1&uploadId=" + id, "bob", p2), 403, "AccessDenied");
+    String parts = text(call("GET", S + "/mpu/big%20file?uploadId=" + id, "alice", null));
+    assertTrue(parts.contains("<PartNumber>1</PartNumber>") && parts.contains("<Size>4</Size>"), parts);
+    assertTrue(text(call("GET", S + "/mpu?uploads", "alice", null)).contains("<UploadId>" + id + "</UploadId>"));
+    String bad = "<CompleteMultipartUpload><Part><PartNumber>2</PartNumber><ETag>" + e2 + "</ETag></Part>"
+        + "<Part><PartNumber>1</PartNumber><ETag>" + e1 + "</ETag></Part></CompleteMultipartUpload>";
+    assertError(call("POST", S + "/mpu/big%20file?uploadId=" + id, "alice", bad.getBytes()), 400, "InvalidPartOrder");
+    String done = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + e1 + "</ETag></Part>"
+        + "<Part><PartNumber>2</PartNumber><ETag>" + e2 + "</ETag></Part></CompleteMultipartUpload>";
+    String result = text(call("POST", S + "/mpu/big%20file?uploadId=" + id, "alice", done.getBytes()));
+    MessageDigest md5 = MessageDigest.getInstance("MD5");
+    md5.update(HexFormat.of().parseHex(e1.replace("\"", "")));
+    md5.update(HexFormat.of().parseHex(e2.replace("\"", "")));
+    assertEquals("\"" + HexFormat.of().formatHex(md5.digest()) + "-2\"", between(result, "ETag").replace("&quot;", "\""), result);
+    HttpResponse<byte[]> got = call("GET", S + "/mpu/big%20file", "alice", null);
+    byte[] whole = new byte[p1.length + p2.length];
+    System.arraycopy(p1, 0, whole, 0, p1.length);
+    System.arraycopy(p2, 0, whole, p1.length, p2.length);
+    assertArrayEquals(whole, got.body());
+    assertEquals("video/x-test", got.headers().firstValue("Content-Type").orElseThrow());
+    assertFalse(text(call("GET", S + "/mpu?uploads", "alice", null)).contains("<UploadId>"));
+    assertEquals(1, w.filesOnDisk().size(), "the part files are gone, the object's file stays");
+
+    String id2 = between(text(call("POST", S + "/mpu/gone?uploads", "alice", null)), "UploadId");
+    call("PUT", S + "/mpu/gone?partNumber=1&uploadId=" + id2, "alice", p2);
+    assertEquals(204, call("DELETE", S + "/mpu/gone?uploadId=" + id2, "alice", null).statusCode());
+    assertError(call("GET", S + "/mpu/gone?uploadId=" + id2, "alice", null), 404, "NoSuchUpload");
+    assertEquals(1, w.filesOnDisk().size());
+  }
 }
