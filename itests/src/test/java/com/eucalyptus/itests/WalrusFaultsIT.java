@@ -79,7 +79,8 @@ class WalrusFaultsIT {
           CloudInstallation.await(Duration.ofSeconds(30), "CLC pid " + pid + " gone",
               () -> ProcessHandle.of(pid).map(p -> p.isAlive() ? null : p).orElse(ProcessHandle.current()));
         }));
-    assertFalse(CloudInstallation.portOpen(8773), "the CLC is down after kill -9");
+    CloudInstallation.await(Duration.ofSeconds(30), "port 8773 closed after kill -9",
+        () -> CloudInstallation.portOpen(8773) ? null : Boolean.TRUE);
 
     cloud.start("cloud");
     WalrusCloud.awaitWalrus();
@@ -130,7 +131,8 @@ class WalrusFaultsIT {
       sdk.makeBucket("names");
       for (int i = 0; i < keys.size(); i++) {
         String key = keys.get(i);
-        sdk.client().putObject(b -> b.bucket("names").key(key), RequestBody.fromString("content " + key));
+        sdk.client().putObject(b -> b.bucket("names").key(key),
+            RequestBody.fromBytes(("content " + key).getBytes(StandardCharsets.UTF_8)));
       }
       // the same kind of names sent raw, percent-encoded by hand
       assertOk(S3Http.put(admin, "/names/%2E%2E%2F%2E%2E%2Fescape-7.txt", "raw 7".getBytes(StandardCharsets.UTF_8)));
