@@ -58,7 +58,7 @@ public final class Walrus {
     this.filter = new WalrusFilter(new S3Router(settings.dnsDomain()), authenticator, dispatcher,
         new PostUploadOp(ctx, buckets, committer, authenticator));
     cleanup();
-    LOG.info("Walrus: objects under {}", settings.storageRoot());
+    LOG.info("objects under {}", settings.storageRoot());
   }
 
   /**

@@ -10,6 +10,7 @@ import com.eucalyptus.walrus.auth.SignatureAuthenticator;
 import com.eucalyptus.walrus.auth.WalrusUsers;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * Builds Walrus from the CLC's parts: its database (transactions and entities), accounts (as
@@ -28,7 +29,7 @@ public final class WalrusService {
   }
 
   private static S3Authenticator authenticator(WalrusUsers users, SystemProperties properties) {
-    return new SignatureAuthenticator(users, java.time.Clock.systemUTC(), properties.get(SystemProperties.REGION));
+    return new SignatureAuthenticator(users, Clock.systemUTC(), properties.get(SystemProperties.REGION));
   }
 
   private static long number(SystemProperties properties, String name, long fallback) {

@@ -12,7 +12,7 @@ import java.util.Set;
 /** Picks the operation from the method, the target and the sub-resource in the query. */
 public final class S3Dispatcher {
   /** Bucket sub-resources S3 has and Walrus does not implement: 501 NotImplemented. */
-  private static final Set<String> UNSUPPORTED = Set.of("policy", "lifecycle", "cors", "website", "logging", "tagging",
+  private static final Set<String> UNSUPPORTED = Set.of("policy", "lifecycle", "cors", "website", "logging",
       "notification", "replication", "encryption", "requestPayment", "accelerate", "analytics", "inventory",
       "metrics", "ownershipControls", "publicAccessBlock", "object-lock", "intelligent-tiering", "versions",
       "retention", "legal-hold", "torrent", "restore", "select", "attributes");
@@ -45,11 +45,29 @@ public final class S3Dispatcher {
         throw new S3Exception(501, "NotImplemented", "Walrus does not implement ?" + sub);
       }
     }
-    if (call.target.key() == null) {
+    if (call.has("tagging")) {
+      tagging(call, method);
+    } else if (call.target.key() == null) {
       bucket(call, method);
     } else {
       object(call, method);
     }
+  }
+
+  /**
+   * Walrus keeps no tags: an object's tag set is empty (clients such as awscli read it before a
+   * copy), a bucket has none; setting tags is not implemented.
+   */
+  private void tagging(S3Call call, String method) throws S3Exception, IOException {
+    if (!method.equals("GET")) {
+      throw new S3Exception(501, "NotImplemented", "Walrus does not keep tags");
+    }
+    if (call.target.key() == null) {
+      buckets.readable(call, com.eucalyptus.walrus.acl.Permission.READ);
+      throw new S3Exception(404, "NoSuchTagSet", "The TagSet does not exist");
+    }
+    objects.readable(call, call.target.bucket(), call.target.key(), com.eucalyptus.walrus.acl.Permission.READ);
+    call.xml(200, XmlOut.document("Tagging").open("TagSet").close("TagSet").end("Tagging"));
   }
 
   private void bucket(S3Call call, String method) throws S3Exception, IOException {

@@ -336,4 +336,60 @@ class WalrusHttpTest {
     assertError(call("GET", S + "/mpu/gone?uploadId=" + id2, "alice", null), 404, "NoSuchUpload");
     assertEquals(1, w.filesOnDisk().size());
   }
+
+  static byte[] form(String boundary, byte[] file, String... fields) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < fields.length; i += 2) {
+      sb.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(fields[i])
+          .append("\"\r\n\r\n").append(fields[i + 1]).append("\r\n");
+    }
+    sb.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n")
+        .append("Content-Type: image/jpeg\r\n\r\n");
+    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] tail = ("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"submit\"\r\n\r\nUpload\r\n--"
+        + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[head.length + file.length + tail.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(file, 0, all, head.length, file.length);
+    System.arraycopy(tail, 0, all, head.length + file.length, tail.length);
+    return all;
+  }
+
+  @Test
+  void browserPostFormUploadChecksThePolicy() throws Exception {
+    call("PUT", S + "/forms", "alice", null);
+    String policy = Base64.getEncoder().encodeToString(("{\"expiration\": \"2100-01-01T00:00:00Z\", \"conditions\": ["
+        + "{\"bucket\": \"forms\"}, [\"starts-with\", \"$key\", \"up/\"], {\"success_action_status\": \"201\"},"
+        + "[\"starts-with\", \"$Content-Type\", \"image/\"], [\"content-length-range\", 1, 100000], {\"x-test-user\": \"alice\"}]}")
+        .getBytes(StandardCharsets.UTF_8));
+    byte[] data = new byte[70000];
+    new Random(5).nextBytes(data);
+    // bytes that look like the start of a boundary must not end the file
+    System.arraycopy("\r\n--XyZ".getBytes(), 0, data, 100, 7);
+    String boundary = "XyZboundary";
+    HttpResponse<byte[]> r = call("POST", S + "/forms", null,
+        form(boundary, data, "key", "up/${filename}", "policy", policy, "x-test-user", "alice", "success_action_status", "201",
+            "Content-Type", "image/jpeg"),
+        "Content-Type", "multipart/form-data; boundary=" + boundary);
+    assertEquals(201, r.statusCode(), text(r));
+    assertTrue(text(r).contains("<Key>up/photo.jpg</Key>"), text(r));
+    HttpResponse<byte[]> got = call("GET", S + "/forms/up/photo.jpg", "alice", null);
+    assertArrayEquals(data, got.body());
+    assertEquals("image/jpeg", got.headers().firstValue("Content-Type").orElseThrow());
+
+    r = call("POST", S + "/forms", null, form(boundary, data, "key", "other/x", "policy", policy, "x-test-user", "alice",
+        "success_action_status", "201", "Content-Type", "image/jpeg"), "Content-Type", "multipart/form-data; boundary=" + boundary);
+    assertError(r, 403, "AccessDenied");
+    r = call("POST", S + "/forms", null, form(boundary, new byte[200000], "key", "up/big", "policy", policy, "x-test-user",
+        "alice", "success_action_status", "201", "Content-Type", "image/jpeg"), "Content-Type", "multipart/form-data; boundary=" + boundary);
+    assertError(r, 400, "EntityTooLarge");
+    r = call("POST", S + "/forms", null, form(boundary, data, "key", "anon"), "Content-Type", "multipart/form-data; boundary=" + boundary);
+    assertError(r, 403, "AccessDenied");
+    call("PUT", S + "/forms?acl", "alice", null, "x-amz-acl", "public-read-write");
+    r = call("POST", S + "/forms", null, form(boundary, "hi".getBytes(), "key", "anon", "success_action_redirect",
+        "http://example.test/done"), "Content-Type", "multipart/form-data; boundary=" + boundary);
+    assertEquals(303, r.statusCode(), text(r));
+    assertTrue(r.headers().firstValue("Location").orElseThrow().startsWith("http://example.test/done?bucket=forms&key=anon&etag="));
+    assertEquals("hi", text(call("GET", S + "/forms/anon", "alice", null)));
+  }
 }
