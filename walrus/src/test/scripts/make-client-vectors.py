@@ -46,9 +46,11 @@ class _FrozenDatetime(datetime.datetime):
 import types  # noqa: E402
 import botocore.auth  # noqa: E402
 import botocore.crt.auth  # noqa: E402
-_FROZEN = types.SimpleNamespace(datetime=_FrozenDatetime, timezone=datetime.timezone)
+_FROZEN = types.SimpleNamespace(datetime=_FrozenDatetime, timezone=datetime.timezone, timedelta=datetime.timedelta)
 botocore.auth.datetime = _FROZEN
 botocore.crt.auth.datetime = _FROZEN  # Debian's botocore signs with awscrt (aws-c-auth) when it is there
+import botocore.signers  # noqa: E402
+botocore.signers.datetime = _FROZEN  # the expiration of presigned POST policies
 CRT_SIGNERS = dict(botocore.auth.AUTH_TYPE_MAPS)
 PYTHON_SIGNERS = dict(CRT_SIGNERS, **{'s3v4': botocore.auth.S3SigV4Auth, 's3v4-query': botocore.auth.S3SigV4QueryAuth,
                                       's3': botocore.auth.HmacV1Auth, 's3-query': botocore.auth.HmacV1QueryAuth})
@@ -387,18 +389,30 @@ def chunked_case(name, mode, algorithm, chunk_size, data, lie_about_checksum=Fal
     cases[-1]['checksumLie'] = lie_about_checksum
 
 
-DATA = bytes((i * 7 + i // 251) % 256 for i in range(9000))
-chunked_case('signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)', 'signed', None, 4096, DATA)
+DATA = bytes((i * 7 + i // 251) % 256 for i in range(17000))
+chunked_case('signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)', 'signed', None, 8192, DATA)
 chunked_case('signed chunks, one chunk', 'signed', None, 65536, DATA[:100])
-chunked_case('signed chunks, empty object', 'signed', None, 4096, b'')
+chunked_case('signed chunks, empty object', 'signed', None, 8192, b'')
 for algorithm in CHECKSUMS:
-    chunked_case('signed chunks and trailer ' + algorithm, 'signed-trailer', algorithm, 4096, DATA)
-    chunked_case('unsigned chunks and trailer ' + algorithm, 'unsigned-trailer', algorithm, 4096, DATA)
-chunked_case('signed chunks and trailer, checksum of other data', 'signed-trailer', 'crc32c', 4096, DATA,
+    chunked_case('signed chunks and trailer ' + algorithm, 'signed-trailer', algorithm, 8192, DATA)
+    chunked_case('unsigned chunks and trailer ' + algorithm, 'unsigned-trailer', algorithm, 8192, DATA)
+chunked_case('signed chunks and trailer, checksum of other data', 'signed-trailer', 'crc32c', 8192, DATA,
              lie_about_checksum=True)
-chunked_case('unsigned chunks and trailer, checksum of other data', 'unsigned-trailer', 'crc64nvme', 4096, DATA,
+chunked_case('unsigned chunks and trailer, checksum of other data', 'unsigned-trailer', 'crc64nvme', 8192, DATA,
              lie_about_checksum=True)
 
-json.dump({'now': NOW, 'accessKey': ACCESS_KEY, 'secretKey': SECRET_KEY, 'cases': cases}, sys.stdout, indent=1,
-          ensure_ascii=True)
+# ---------------------------------------------------------------- browser POST forms (generate_presigned_post)
+
+posts = []
+for signature_version in ['s3v4', 's3']:  # S3SigV4PostAuth and HmacV1PostAuth
+    client = botocore_client(signature_version, WALRUS)
+    post = client.generate_presigned_post(
+        'bucket', 'uploads/${filename}', Fields={'acl': 'public-read', 'Content-Type': 'image/png'},
+        Conditions=[{'acl': 'public-read'}, ['starts-with', '$Content-Type', 'image/'],
+                    ['content-length-range', 1, 1048576]], ExpiresIn=1800)
+    posts.append({'name': 'botocore %s POST policy' % signature_version,
+                  'fields': {k.lower(): v for k, v in post['fields'].items()}, 'expires': 1800})
+
+json.dump({'now': NOW, 'accessKey': ACCESS_KEY, 'secretKey': SECRET_KEY, 'cases': cases, 'posts': posts}, sys.stdout,
+          indent=1, ensure_ascii=True)
 sys.stdout.write('\n')

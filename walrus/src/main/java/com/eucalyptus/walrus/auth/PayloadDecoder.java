@@ -7,11 +7,14 @@ import com.eucalyptus.walrus.auth.payload.ChecksumAlgorithm;
 import com.eucalyptus.walrus.auth.payload.ChunkSigner;
 import com.eucalyptus.walrus.auth.payload.PayloadCheck;
 import com.eucalyptus.walrus.auth.payload.PayloadChecks;
+import com.eucalyptus.walrus.auth.payload.TransferChunkedPayloadInputStream;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Turns a request body into the object bytes, by the form x-amz-content-sha256 declares: a plain
@@ -29,7 +32,7 @@ final class PayloadDecoder {
   /**
    * @param chunkSigner the chain of a v4 header-signed request, or null (v2, presigned, anonymous)
    */
-  static AuthResult decode(SignedRequest r, java.util.Optional<WalrusUser> user, ChunkSigner chunkSigner)
+  static AuthResult decode(SignedRequest r, Optional<WalrusUser> user, ChunkSigner chunkSigner)
       throws S3Exception {
     String contentSha = r.header("x-amz-content-sha256");
     List<PayloadCheck> checks = new ArrayList<>();
@@ -63,11 +66,17 @@ final class PayloadDecoder {
           "The value specified in the x-amz-trailer header is not supported"));
     }
     long decodedLength = lengthHeader(r, "x-amz-decoded-content-length");
-    return new AuthResult(user, new AwsChunkedInputStream(body(r), signed ? chunkSigner : null, trailerAlgorithm,
-        decodedLength, checks), decodedLength);
+    ChunkSigner signer = signed ? chunkSigner : null;
+    if (transferChunked(r)) {
+      HttpServletRequest servlet = r.servletRequest();
+      return new AuthResult(user, new TransferChunkedPayloadInputStream(body(r), signer, trailerAlgorithm, decodedLength,
+          checks, servlet::getTrailerFields), decodedLength);
+    }
+    return new AuthResult(user, new AwsChunkedInputStream(body(r), signer, trailerAlgorithm, decodedLength, checks),
+        decodedLength);
   }
 
-  private static AuthResult plain(SignedRequest r, java.util.Optional<WalrusUser> user, List<PayloadCheck> checks)
+  private static AuthResult plain(SignedRequest r, Optional<WalrusUser> user, List<PayloadCheck> checks)
       throws S3Exception {
     long length = r.servletRequest().getContentLengthLong();
     InputStream body = body(r);
@@ -77,10 +86,10 @@ final class PayloadDecoder {
   }
 
   /** An x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256} header; at most one. */
-  private static java.util.Optional<PayloadCheck> headerChecksum(SignedRequest r) throws S3Exception {
+  private static Optional<PayloadCheck> headerChecksum(SignedRequest r) throws S3Exception {
     PayloadCheck found = null;
     for (String name : r.headerNames()) {
-      var algorithm = ChecksumAlgorithm.ofHeader(name.toLowerCase(Locale.ROOT));
+      var algorithm = ChecksumAlgorithm.ofHeader(name);
       if (algorithm.isEmpty()) {
         continue;
       }
@@ -93,7 +102,16 @@ final class PayloadDecoder {
       }
       found = PayloadChecks.checksum(algorithm.get(), value);
     }
-    return java.util.Optional.ofNullable(found);
+    return Optional.ofNullable(found);
+  }
+
+  private static boolean transferChunked(SignedRequest r) {
+    for (String te : r.headers("Transfer-Encoding")) {
+      if (te.toLowerCase(Locale.ROOT).contains("chunked")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long lengthHeader(SignedRequest r, String name) throws S3Exception {

@@ -4,10 +4,8 @@ import com.eucalyptus.runtime.auth.Hmacs;
 import com.eucalyptus.runtime.auth.SigV4Scope;
 import com.eucalyptus.walrus.S3Exception;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
@@ -82,21 +80,73 @@ public final class SignatureAuthenticator implements S3Authenticator {
     }
   }
 
+  /**
+   * v4: x-amz-signature = hex HMAC-SHA256 of the base64 policy under the signing key of
+   * x-amz-credential's scope; v2: signature = base64 HMAC-SHA1 of it under the secret key. Then
+   * the policy's expiration. The policy's conditions are the caller's to check ({@link PostPolicy}).
+   */
   @Override
   public Optional<WalrusUser> verifyPostPolicy(Map<String, String> fields) throws S3Exception {
-    throw S3AuthErrors.notImplemented("POST policies are not supported yet");
+    String policy = fields.get("policy");
+    if (policy == null || policy.isEmpty()) {
+      if (fields.containsKey("awsaccesskeyid") || fields.containsKey("x-amz-credential")) {
+        throw S3AuthErrors.invalidArgument("Bucket POST must contain a field named 'policy'.  If it is specified, "
+            + "please check the order of the fields.");
+      }
+      return Optional.empty();
+    }
+    WalrusUser user;
+    if (fields.containsKey("x-amz-signature") || fields.containsKey("x-amz-algorithm")) {
+      user = postV4(fields, policy);
+    } else {
+      String accessKey = fields.get("awsaccesskeyid");
+      String signature = fields.get("signature");
+      if (accessKey == null || signature == null) {
+        throw S3AuthErrors.invalidArgument("Bucket POST must contain a field named '" + (accessKey == null
+            ? "AWSAccessKeyId" : "Signature") + "'.  If it is specified, please check the order of the fields.");
+      }
+      user = users.byAccessKey(accessKey).orElseThrow(S3AuthErrors::invalidAccessKeyId);
+      if (!Hmacs.sameSignature(signature, SignatureV2.sign(user.secretKey(), policy))) {
+        throw new SignatureMismatchException(policy, null, signature);
+      }
+    }
+    PostPolicy.parse(policy).checkNotExpired(clock.instant());
+    return Optional.of(user);
+  }
+
+  private WalrusUser postV4(Map<String, String> fields, String policy) throws S3Exception {
+    String algorithm = fields.get("x-amz-algorithm");
+    String signature = fields.get("x-amz-signature");
+    String credential = fields.get("x-amz-credential");
+    for (String[] f : new String[][] {{"X-Amz-Algorithm", algorithm}, {"X-Amz-Credential", credential},
+        {"X-Amz-Date", fields.get("x-amz-date")}, {"X-Amz-Signature", signature}}) {
+      if (f[1] == null) {
+        throw S3AuthErrors.invalidArgument("Bucket POST must contain a field named '" + f[0]
+            + "'.  If it is specified, please check the order of the fields.");
+      }
+    }
+    if (!algorithm.equals(SigV4Scope.ALGORITHM)) {
+      throw S3AuthErrors.invalidArgument("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+    }
+    SigV4Scope.Credential c;
+    try {
+      c = SigV4Scope.parseCredential(credential);
+    } catch (IllegalArgumentException e) {
+      throw S3AuthErrors.invalidArgument("Invalid X-Amz-Credential: " + e.getMessage());
+    }
+    if (!c.scope().service().equals("s3")) {
+      throw S3AuthErrors.invalidArgument("Invalid X-Amz-Credential: the service must be s3");
+    }
+    WalrusUser user = users.byAccessKey(c.accessKey()).orElseThrow(S3AuthErrors::invalidAccessKeyId);
+    if (!Hmacs.sameSignature(signature.toLowerCase(java.util.Locale.ROOT),
+        SigV4Scope.sign(c.scope().signingKey(user.secretKey()), policy))) {
+      throw new SignatureMismatchException(policy, null, signature);
+    }
+    return user;
   }
 
   /** The region this cloud calls itself. */
   public String region() {
     return region;
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  WalrusUsers users() {
-    return users;
   }
 }

@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -123,9 +122,8 @@ final class SignatureV2 {
     sb.append(dateLine == null ? "" : dateLine.trim()).append('\n');
     TreeMap<String, List<String>> amz = new TreeMap<>();
     for (String name : r.headerNames()) {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("x-amz-")) {
-        amz.computeIfAbsent(lower, k -> new ArrayList<>()).addAll(r.headers(name).stream().map(String::trim).toList());
+      if (name.startsWith("x-amz-")) {
+        amz.put(name, r.headers(name).stream().map(String::trim).toList());
       }
     }
     amz.forEach((name, values) -> sb.append(name).append(':').append(String.join(",", values)).append('\n'));

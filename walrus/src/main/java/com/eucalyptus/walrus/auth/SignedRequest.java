@@ -68,10 +68,17 @@ final class SignedRequest {
     return values == null ? List.of() : Collections.list(values);
   }
 
-  /** The names of all headers, as sent. */
+  /** The names of all headers, lower-cased, each once (a container may list a name in two spellings). */
   List<String> headerNames() {
     var names = request.getHeaderNames();
-    return names == null ? List.of() : Collections.list(names);
+    if (names == null) {
+      return List.of();
+    }
+    java.util.LinkedHashSet<String> lower = new java.util.LinkedHashSet<>();
+    for (String n : Collections.list(names)) {
+      lower.add(n.toLowerCase(java.util.Locale.ROOT));
+    }
+    return List.copyOf(lower);
   }
 
   static List<Param> parseQuery(String query) {

@@ -246,4 +246,23 @@ class AwsPublishedExamplesTest {
         new S3RequestTarget("johnsmith", "photos/kitten.jpg", true, "")));
     assertEquals("GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/johnsmith/photos/kitten.jpg", e.stringToSign());
   }
+
+  /** "Example: Browser-based upload using HTTP POST (using AWS Signature Version 4)". */
+  @Test
+  void browserPostWithSignatureVersion4() throws Exception {
+    SignatureAuthenticator at2015 = new SignatureAuthenticator(new TestUsers(TestUsers.AWS_EXAMPLE),
+        Clock.fixed(Instant.parse("2015-12-29T00:00:00Z"), ZoneOffset.UTC), "eucalyptus");
+    assertEquals("example", at2015.verifyPostPolicy(PostPolicyTest.awsExampleFields()).orElseThrow().name());
+
+    var otherSignature = PostPolicyTest.awsExampleFields();
+    otherSignature.put("x-amz-signature", "8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699f");
+    S3Exception e = assertThrows(S3Exception.class, () -> at2015.verifyPostPolicy(otherSignature));
+    assertEquals("SignatureDoesNotMatch", e.code());
+
+    SignatureAuthenticator later = new SignatureAuthenticator(new TestUsers(TestUsers.AWS_EXAMPLE),
+        Clock.fixed(Instant.parse("2015-12-30T12:00:01Z"), ZoneOffset.UTC), "eucalyptus");
+    S3Exception expired = assertThrows(S3Exception.class,
+        () -> later.verifyPostPolicy(PostPolicyTest.awsExampleFields()));
+    assertEquals("Invalid according to Policy: Policy expired.", expired.getMessage());
+  }
 }

@@ -7,18 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eucalyptus.walrus.S3Exception;
+import com.eucalyptus.walrus.auth.ClientVectors.Vector;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.eclipse.jetty.util.ajax.JSON;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -31,77 +29,12 @@ import org.junit.jupiter.api.TestFactory;
  * (path, header, time, body, chunk signature, trailer) is changed.
  */
 class ClientVectorsTest {
-  private static final Map<String, Object> VECTORS = load();
-  private static final Instant NOW = Instant.ofEpochSecond(((Number) VECTORS.get("now")).longValue());
-  private static final WalrusUser ALICE = new WalrusUser("alice", "b".repeat(64), "alice@example.com", false,
-      (String) VECTORS.get("accessKey"), (String) VECTORS.get("secretKey"));
+  private static final Map<String, Object> VECTORS = ClientVectors.json();
+  private static final Instant NOW = ClientVectors.now();
+  private static final WalrusUser ALICE = ClientVectors.alice();
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> load() {
-    try (InputStream in = ClientVectorsTest.class.getResourceAsStream("client-vectors.json")) {
-      return (Map<String, Object>) new JSON().fromJSON(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** One captured request. */
-  private record Vector(String name, String method, String path, List<String[]> headers, byte[] body,
-      S3RequestTarget target, byte[] expectPayload, String bodyTamper, int tamperOffset, boolean presigned,
-      long expires, boolean checksumLie) {
-
-    TestRequest request() {
-      return request(path, headers, body);
-    }
-
-    TestRequest request(String p, List<String[]> h, byte[] b) {
-      TestRequest r = TestRequest.of(method, p);
-      for (String[] header : h) {
-        r.header(header[0], header[1]);
-      }
-      return r.body(b);
-    }
-
-    String header(String name) {
-      return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst().orElse(null);
-    }
-
-    List<String[]> withHeader(String name, String value) {
-      List<String[]> out = new ArrayList<>();
-      for (String[] h : headers) {
-        out.add(h[0].equalsIgnoreCase(name) ? new String[] {h[0], value} : h);
-      }
-      return out;
-    }
-
-    boolean chunked() {
-      String sha = header("x-amz-content-sha256");
-      return sha != null && sha.startsWith("STREAMING-");
-    }
-  }
-
-  @SuppressWarnings("unchecked")
   private static List<Vector> vectors() {
-    List<Vector> out = new ArrayList<>();
-    for (Object o : (Object[]) VECTORS.get("cases")) {
-      Map<String, Object> c = (Map<String, Object>) o;
-      List<String[]> headers = new ArrayList<>();
-      for (Object h : (Object[]) c.get("headers")) {
-        Object[] pair = (Object[]) h;
-        headers.add(new String[] {(String) pair[0], (String) pair[1]});
-      }
-      Map<String, Object> t = (Map<String, Object>) c.get("target");
-      Base64.Decoder b64 = Base64.getDecoder();
-      out.add(new Vector((String) c.get("name"), (String) c.get("method"), (String) c.get("path"), headers,
-          b64.decode((String) c.get("body")),
-          new S3RequestTarget((String) t.get("bucket"), (String) t.get("key"), (Boolean) t.get("virtualHosted"),
-              (String) t.get("servicePrefix")),
-          b64.decode((String) c.get("expectPayload")), (String) c.get("bodyTamper"),
-          c.get("tamperOffset") == null ? -1 : ((Number) c.get("tamperOffset")).intValue(),
-          (Boolean) c.get("presigned"), c.get("expires") == null ? 0 : ((Number) c.get("expires")).longValue(),
-          Boolean.TRUE.equals(c.get("checksumLie"))));
-    }
-    return out;
+    return ClientVectors.requests();
   }
 
   private static SignatureAuthenticator at(Instant now) {
@@ -241,5 +174,43 @@ class ClientVectorsTest {
             assertEquals(403, e.error().status());
           });
         }).filter(java.util.Objects::nonNull));
+  }
+
+  /** Browser POST forms made by botocore's generate_presigned_post (v4 and v2). */
+  @TestFactory
+  @SuppressWarnings("unchecked")
+  Stream<DynamicTest> postPolicies() {
+    return java.util.Arrays.stream((Object[]) VECTORS.get("posts")).map(o -> (Map<String, Object>) o)
+        .map(post -> DynamicTest.dynamicTest((String) post.get("name"), () -> {
+          Map<String, String> fields = new java.util.HashMap<>();
+          ((Map<String, Object>) post.get("fields")).forEach((k, v) -> fields.put(k, (String) v));
+          assertEquals("alice", AUTH.verifyPostPolicy(fields).orElseThrow().name());
+          // its conditions, as the server checks them for a form that sends these fields
+          Map<String, String> form = new java.util.HashMap<>(fields);
+          form.put("bucket", "bucket");
+          form.put("key", "uploads/photo.png");
+          PostPolicy policy = PostPolicy.parse(fields.get("policy"));
+          policy.check(form, 1000);
+          assertEquals("EntityTooLarge", assertThrows(S3Exception.class, () -> policy.check(form, 1048577)).code());
+
+          Map<String, String> otherPolicy = new java.util.HashMap<>(fields);
+          String json = new String(Base64.getDecoder().decode(fields.get("policy")), StandardCharsets.UTF_8);
+          otherPolicy.put("policy", Base64.getEncoder().encodeToString(json.replace("1048576", "1048577")
+              .getBytes(StandardCharsets.UTF_8)));
+          assertEquals("SignatureDoesNotMatch", assertThrows(S3Exception.class, () -> AUTH.verifyPostPolicy(otherPolicy))
+              .code());
+          S3Exception expired = assertThrows(S3Exception.class, () -> at(NOW.plusSeconds(1800)).verifyPostPolicy(fields));
+          assertEquals("AccessDenied", expired.code());
+          TestUsers nobody = new TestUsers();
+          assertEquals("InvalidAccessKeyId", assertThrows(S3Exception.class, () -> new SignatureAuthenticator(nobody,
+              Clock.fixed(NOW, ZoneOffset.UTC), "eucalyptus").verifyPostPolicy(fields)).code());
+        }));
+  }
+
+  @org.junit.jupiter.api.Test
+  void formWithoutPolicyIsAnonymous() throws Exception {
+    assertTrue(AUTH.verifyPostPolicy(Map.of("key", "k", "bucket", "bucket")).isEmpty());
+    assertEquals("InvalidArgument", assertThrows(S3Exception.class,
+        () -> AUTH.verifyPostPolicy(Map.of("key", "k", "awsaccesskeyid", ALICE.accessKey()))).code());
   }
 }

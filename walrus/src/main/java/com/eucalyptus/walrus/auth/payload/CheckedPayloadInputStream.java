@@ -20,7 +20,8 @@ public final class CheckedPayloadInputStream extends FilterInputStream {
   private PayloadVerificationException failure;
 
   /**
-   * @param expectedLength the Content-Length, or -1 when unknown
+   * @param expectedLength the length the request declared (Content-Length, or x-amz-decoded-content-length of
+   *     a body the container has de-chunked), or -1 when unknown
    */
   public CheckedPayloadInputStream(InputStream in, long expectedLength, List<PayloadCheck> checks) {
     super(in);
@@ -37,6 +38,9 @@ public final class CheckedPayloadInputStream extends FilterInputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    if (failure != null) {
+      throw failure;
+    }
     if (len == 0) {
       return 0;
     }
@@ -46,6 +50,11 @@ public final class CheckedPayloadInputStream extends FilterInputStream {
       return -1;
     }
     count += n;
+    if (expectedLength >= 0 && count > expectedLength) {
+      failure = new PayloadVerificationException(new com.eucalyptus.walrus.S3Exception(400, "IncompleteBody",
+          "The body is longer than the length the request declared."));
+      throw failure;
+    }
     for (PayloadCheck c : checks) {
       c.update(b, off, n);
     }

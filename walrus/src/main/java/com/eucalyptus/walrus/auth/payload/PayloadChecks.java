@@ -50,6 +50,32 @@ public final class PayloadChecks {
     };
   }
 
+  /**
+   * An x-amz-checksum-* value that arrives as an HTTP trailer field, known only once the body has
+   * been read ({@code value} is asked then; null when the client sent none).
+   */
+  public static PayloadCheck trailerChecksum(ChecksumAlgorithm algorithm, java.util.function.Supplier<String> value) {
+    ChecksumAlgorithm.Digest digest = algorithm.newDigest();
+    return new PayloadCheck() {
+      @Override
+      public void update(byte[] b, int off, int len) {
+        digest.update(b, off, len);
+      }
+
+      @Override
+      public void verify() throws PayloadVerificationException {
+        String expected = value.get();
+        if (expected == null) {
+          throw new PayloadVerificationException(new S3Exception(400, "MalformedTrailerError",
+              "The request contained trailing data that was not well-formed or did not conform to our published schema."));
+        }
+        if (!digest.base64().equals(expected.trim())) {
+          throw new PayloadVerificationException(badDigest(algorithm));
+        }
+      }
+    };
+  }
+
   /** S3's answer when an x-amz-checksum-* does not match the object. */
   public static S3Exception badDigest(ChecksumAlgorithm algorithm) {
     return new S3Exception(400, "BadDigest",
