@@ -83,7 +83,7 @@ class WalrusIsolationIT {
       sdkDenied("SDK GetObject", () -> sdk.client().getObjectAsBytes(b -> b.bucket("alice-private").key("secret.txt")));
       sdkDenied("SDK DeleteObject", () -> sdk.client().deleteObject(b -> b.bucket("alice-private").key("secret.txt")));
       sdkDenied("SDK PutObject", () -> sdk.client().putObject(b -> b.bucket("alice-private").key("secret.txt"),
-          software.amazon.awssdk.core.sync.RequestBody.fromString("owned")));
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes("owned".getBytes(StandardCharsets.UTF_8))));
       assertTrue(!sdk.listBuckets().contains("alice-private"), "bob's bucket list shows only his own");
     }
     AwsCliOps aws = new AwsCliOps(bob, cloud.home().resolve("aws-bob"));
