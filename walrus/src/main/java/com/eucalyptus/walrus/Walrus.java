@@ -28,6 +28,8 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import com.eucalyptus.walrus.http.RawPathConnectionFactory;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -63,15 +65,26 @@ public final class Walrus {
 
   /**
    * Adds Walrus in front of whatever the context serves (requests that are not Walrus's go on to
-   * it) and lets the server's connectors pass S3 keys through unchanged: keys may hold "..",
-   * "%2F", "//" and other things Jetty's default URI rules refuse or rewrite.
+   * it) and lets the server's connectors pass S3 keys and headers through unchanged: keys may
+   * hold "..", "%2F", "//" and other things Jetty's default URI rules refuse or rewrite, and
+   * header values must stay byte for byte what the client signed.
    */
   public void mount(Server server, ServletContextHandler context) {
     for (Connector c : server.getConnectors()) {
       HttpConnectionFactory f = c.getConnectionFactory(HttpConnectionFactory.class);
+      if (f != null && c instanceof ServerConnector sc && !(f instanceof RawPathConnectionFactory)) {
+        // keys like "../../x" climb above "/": Jetty would refuse the request line itself
+        sc.removeConnectionFactory(f.getProtocol());
+        f = new RawPathConnectionFactory(f.getHttpConfiguration());
+        sc.addConnectionFactory(f);
+        sc.setDefaultProtocol(f.getProtocol());
+      }
       if (f != null) {
         HttpConfiguration hc = f.getHttpConfiguration();
         hc.setUriCompliance(UriCompliance.UNSAFE);
+        // Jetty's header cache would hand "text/plain; charset=UTF-8" over as "...utf-8": the
+        // signature checks need the bytes the client signed, and S3 keeps Content-Type as sent
+        hc.setHeaderCacheCaseSensitive(true);
       }
     }
     context.getServletHandler().setDecodeAmbiguousURIs(true);

@@ -27,7 +27,8 @@ import org.hibernate.Transaction;
 import org.hibernate.cfg.Configuration;
 
 /**
- * The real Walrus filter in a real Jetty over a real HSQLDB file database under a temp folder,
+ * The real Walrus filter in a real Jetty over a real HSQLDB file database under a temp folder (or
+ * the PostgreSQL server -Dwalrus.test.jdbc names: the same mapping must work on both),
  * mounted as the CLC mounts it (a servlet behind it stands for the EC2 Query API and answers
  * "ec2"). Signatures have their own tests (auth package, branch wt-walrus-auth): here the
  * authenticator is a stand-in that takes the caller's name from "Authorization: TEST name".
@@ -45,10 +46,18 @@ public final class TestWalrus implements AutoCloseable {
   public TestWalrus(Path home) throws Exception {
     this.home = home;
     Configuration cfg = new Configuration();
-    cfg.setProperty("hibernate.connection.url", "jdbc:hsqldb:file:" + home.resolve("db/eucalyptus") + ";shutdown=true;hsqldb.write_delay=false");
-    cfg.setProperty("hibernate.connection.username", "SA");
+    String jdbc = System.getProperty("walrus.test.jdbc", "");
+    if (jdbc.isEmpty()) {
+      cfg.setProperty("hibernate.connection.url", "jdbc:hsqldb:file:" + home.resolve("db/eucalyptus") + ";shutdown=true;hsqldb.write_delay=false");
+      cfg.setProperty("hibernate.connection.username", "SA");
+      cfg.setProperty("hibernate.hbm2ddl.auto", "update");
+    } else {
+      // a PostgreSQL server given by the caller: a fresh schema per test
+      cfg.setProperty("hibernate.connection.url", jdbc);
+      cfg.setProperty("hibernate.connection.username", System.getProperty("walrus.test.jdbc.user", "postgres"));
+      cfg.setProperty("hibernate.hbm2ddl.auto", "create-drop");
+    }
     cfg.setProperty("hibernate.connection.password", "");
-    cfg.setProperty("hibernate.hbm2ddl.auto", "update");
     cfg.setProperty("hibernate.connection.pool_size", "8");
     Walrus.ENTITIES.forEach(cfg::addAnnotatedClass);
     sessions = cfg.buildSessionFactory();

@@ -10,6 +10,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +49,7 @@ public final class WalrusFilter implements Filter {
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    HttpServletRequest req = (HttpServletRequest) request;
+    HttpServletRequest req = withOriginalPath((HttpServletRequest) request);
     HttpServletResponse resp = (HttpServletResponse) response;
     String requestId = HexFormat.of().withUpperCase().formatHex(randomBytes());
     Optional<S3RequestTarget> target;
@@ -88,6 +89,26 @@ public final class WalrusFilter implements Filter {
       LOG.error("walrus {} {} failed", req.getMethod(), req.getRequestURI(), e);
       error(req, resp, requestId, new S3Exception(500, "InternalError", "We encountered an internal error. Please try again."));
     }
+  }
+
+  /** The request as the client sent it, if its path came through in RawPathConnectionFactory's marker form. */
+  static HttpServletRequest withOriginalPath(HttpServletRequest req) {
+    String original = RawPathConnectionFactory.originalPath(req.getRequestURI());
+    if (original == null || original.equals(req.getRequestURI())) {
+      return req;
+    }
+    return new HttpServletRequestWrapper(req) {
+      @Override
+      public String getRequestURI() {
+        return original;
+      }
+
+      @Override
+      public StringBuffer getRequestURL() {
+        StringBuffer url = new StringBuffer(req.getScheme()).append("://").append(req.getServerName());
+        return url.append(':').append(req.getServerPort()).append(original);
+      }
+    };
   }
 
   private static byte[] randomBytes() {

@@ -3,6 +3,7 @@ package com.eucalyptus.walrus.multipart;
 import com.eucalyptus.walrus.S3Exception;
 import com.eucalyptus.walrus.acl.AccessControlList;
 import com.eucalyptus.walrus.acl.Permission;
+import com.eucalyptus.walrus.acl.RequestAcl;
 import com.eucalyptus.walrus.http.ByteRange;
 import com.eucalyptus.walrus.http.S3Call;
 import com.eucalyptus.walrus.http.XmlIn;
@@ -56,7 +57,7 @@ public final class MultipartOps {
   public void initiate(S3Call call) throws S3Exception, IOException {
     BucketEntity b = buckets.readable(call, Permission.WRITE);
     String ownerId = call.callerId().orElse(b.ownerId);
-    AccessControlList acl = AccessControlList.canned(call.header("x-amz-acl"), ownerId, b.ownerId);
+    AccessControlList acl = RequestAcl.of(call.req, ownerId, b.ownerId, ctx.users());
     UploadEntity u = new UploadEntity();
     u.uploadId = UUID.randomUUID().toString().replace("-", "");
     u.bucket = b.name;

@@ -3,6 +3,7 @@ package com.eucalyptus.walrus.ops;
 import com.eucalyptus.walrus.S3Exception;
 import com.eucalyptus.walrus.acl.AccessControlList;
 import com.eucalyptus.walrus.acl.Permission;
+import com.eucalyptus.walrus.acl.RequestAcl;
 import com.eucalyptus.walrus.auth.WalrusUser;
 import com.eucalyptus.walrus.http.S3Call;
 import com.eucalyptus.walrus.http.XmlIn;
@@ -45,7 +46,7 @@ public final class BucketOps {
     WalrusUser user = call.requireUser();
     String name = call.target.bucket();
     BucketNames.check(name);
-    AccessControlList acl = AccessControlList.canned(call.header("x-amz-acl"), user.canonicalId(), null);
+    AccessControlList acl = RequestAcl.of(call.req, user.canonicalId(), null, ctx.users());
     String location = null;
     byte[] body = call.smallBody(64 * 1024);
     if (body.length > 0) {
@@ -152,12 +153,14 @@ public final class BucketOps {
     call.empty(200);
   }
 
-  /** The ACL a PUT ?acl sets: the canned x-amz-acl header, or the AccessControlPolicy body. */
+  /** The ACL a PUT ?acl sets: x-amz-acl or x-amz-grant-* headers, or the AccessControlPolicy body. */
   AccessControlList newAcl(S3Call call, String ownerId, String bucketOwnerId) throws S3Exception, IOException {
-    String canned = call.header("x-amz-acl");
     byte[] body = call.smallBody(256 * 1024);
-    if (canned != null) {
-      return AccessControlList.canned(canned, ownerId, bucketOwnerId);
+    if (RequestAcl.present(call.req)) {
+      if (body.length > 0) {
+        throw new S3Exception(400, "UnexpectedContent", "This request does not support content when ACL headers are given");
+      }
+      return RequestAcl.of(call.req, ownerId, bucketOwnerId, ctx.users());
     }
     if (body.length == 0) {
       throw new S3Exception(400, "MissingSecurityHeader", "Your request was missing a required header: x-amz-acl");

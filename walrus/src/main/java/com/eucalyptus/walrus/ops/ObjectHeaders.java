@@ -4,6 +4,9 @@ import com.eucalyptus.walrus.http.S3Call;
 import com.eucalyptus.walrus.metadata.StoredHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +59,27 @@ public final class ObjectHeaders {
 
   public static void apply(StoredHeaders h, S3Call call) {
     HttpServletResponse resp = call.resp;
-    set(resp, "Content-Type", override(call, "response-content-type", h.contentType == null ? DEFAULT_CONTENT_TYPE : h.contentType));
+    setContentType(resp, override(call, "response-content-type", h.contentType == null ? DEFAULT_CONTENT_TYPE : h.contentType));
     set(resp, "Content-Disposition", override(call, "response-content-disposition", h.contentDisposition));
     set(resp, "Content-Encoding", override(call, "response-content-encoding", h.contentEncoding));
     set(resp, "Content-Language", override(call, "response-content-language", h.contentLanguage));
     set(resp, "Cache-Control", override(call, "response-cache-control", h.cacheControl));
     set(resp, "Expires", override(call, "response-expires", h.expires));
     decode(h.userMetadata).forEach((k, v) -> resp.setHeader(META + k, v));
+  }
+
+  /**
+   * Sets Content-Type exactly as stored: the servlet API's setContentType re-renders the value
+   * ("text/plain; charset=UTF-8" becomes "text/plain;charset=utf-8"), S3 answers what was sent.
+   */
+  static void setContentType(HttpServletResponse resp, String value) {
+    ServletContextResponse core = ServletContextResponse.getServletContextResponse(resp);
+    if (core == null) {
+      resp.setHeader("Content-Type", value);
+      return;
+    }
+    // the fields under the servlet wrapper, which would re-render the value
+    core.getWrapped().getHeaders().put(new HttpField(HttpHeader.CONTENT_TYPE, value));
   }
 
   private static String override(S3Call call, String param, String stored) {

@@ -3,6 +3,8 @@ package com.eucalyptus.walrus.ops;
 import com.eucalyptus.walrus.S3Exception;
 import com.eucalyptus.walrus.acl.AccessControlList;
 import com.eucalyptus.walrus.acl.Permission;
+import com.eucalyptus.walrus.acl.RequestAcl;
+import com.eucalyptus.walrus.acl.RequestAcl;
 import com.eucalyptus.walrus.auth.WalrusUser;
 import com.eucalyptus.walrus.http.ByteRange;
 import com.eucalyptus.walrus.http.Conditions;
@@ -90,7 +92,7 @@ public final class ObjectOps {
     String bucket = call.target.bucket();
     BucketEntity b = buckets.readable(call, Permission.WRITE);
     String ownerId = call.callerId().orElse(b.ownerId);
-    AccessControlList acl = AccessControlList.canned(call.header("x-amz-acl"), ownerId, b.ownerId);
+    AccessControlList acl = RequestAcl.of(call.req, ownerId, b.ownerId, ctx.users());
     StoredHeaders headers = ObjectHeaders.from(call.req);
     ObjectFiles.Written w = receive(call, bucket, OpsContext.MAX_PUT_BYTES);
     ObjectEntity o = committer.commit(w, new ObjectCommit.NewObject(bucket, call.target.key(), w.md5Hex(), headers,
@@ -251,7 +253,7 @@ public final class ObjectOps {
           "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
     }
     StoredHeaders headers = replace ? ObjectHeaders.from(call.req) : src.headers.copy();
-    AccessControlList acl = AccessControlList.canned(call.header("x-amz-acl"), user.canonicalId(), b.ownerId);
+    AccessControlList acl = RequestAcl.of(call.req, user.canonicalId(), b.ownerId, ctx.users());
     ObjectFiles.Written w;
     try {
       w = ctx.files().concat(List.of(src.fileId));

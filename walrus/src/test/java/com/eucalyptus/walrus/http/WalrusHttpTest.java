@@ -126,6 +126,10 @@ class WalrusHttpTest {
     call("PUT", S + "/bk1/k", "alice", "second".getBytes());
     assertEquals("second", text(call("GET", S + "/bk1/k", "alice", null)));
     assertEquals(1, w.filesOnDisk().size());
+    call("PUT", S + "/bk1/typed", "alice", "t".getBytes(), "Content-Type", "text/plain; charset=UTF-8");
+    assertEquals("text/plain; charset=UTF-8", call("GET", S + "/bk1/typed", "alice", null).headers().firstValue("Content-Type")
+        .orElseThrow(), "kept exactly as sent (Jetty's header cache would change it)");
+    call("DELETE", S + "/bk1/typed", "alice", null);
     String wrong = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest("other".getBytes()));
     assertError(call("PUT", S + "/bk1/k", "alice", "third".getBytes(), "Content-MD5", wrong), 400, "BadDigest");
     assertError(call("PUT", S + "/bk1/k", "alice", "third".getBytes(), "Content-MD5", "nope"), 400, "InvalidDigest");
@@ -189,6 +193,16 @@ class WalrusHttpTest {
         "UnresolvableGrantByEmailAddress");
     assertError(call("PUT", S + "/private/secret?acl", "alice", "<nope".getBytes()), 400, "MalformedACLError");
 
+    call("PUT", S + "/private/granted", "alice", "g".getBytes(), "x-amz-grant-read", "emailAddress=\"bob@example.test\"",
+        "x-amz-grant-full-control", "id=\"" + w.users.get("alice").canonicalId() + "\"");
+    assertEquals("g", text(call("GET", S + "/private/granted", "bob", null)));
+    assertError(call("GET", S + "/private/granted", null, null), 403, "AccessDenied");
+    assertError(call("PUT", S + "/private/granted", "alice", "g".getBytes(), "x-amz-acl", "private", "x-amz-grant-read",
+        "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\""), 400, "InvalidRequest");
+    assertEquals(200, call("PUT", S + "/private/granted?acl", "alice", null, "x-amz-grant-read",
+        "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"").statusCode());
+    assertEquals("g", text(call("GET", S + "/private/granted", null, null)));
+
     assertEquals(200, call("PUT", S + "/private?acl", "alice", null, "x-amz-acl", "public-read-write").statusCode());
     assertEquals(200, call("PUT", S + "/private/anon", null, "a".getBytes()).statusCode());
     assertTrue(text(call("GET", S + "/private", null, null)).contains("<Key>anon</Key>"));
@@ -197,7 +211,7 @@ class WalrusHttpTest {
   @Test
   void keysThatLookLikePathsStayInsideTheStore() throws Exception {
     call("PUT", S + "/bk1", "alice", null);
-    String[] keys = {"../../etc/passwd", "a/../../x", "%2e%2e/%2e%2e/y", "sp ace/ü/日本", "100%25", "a//b", ".."};
+    String[] keys = {"../../../../../../../../tmp/walrus-escape.txt", "../../%2e%2e/../../x", "../../etc/passwd", "a/../../x", "%2e%2e/%2e%2e/y", "sp ace/ü/日本", "100%25", "a//b", ".."};
     for (String k : keys) {
       HttpResponse<byte[]> r = call("PUT", S + "/bk1/" + encode(k), "alice", k.getBytes(StandardCharsets.UTF_8));
       assertEquals(200, r.statusCode(), k + ": " + text(r));
@@ -205,6 +219,13 @@ class WalrusHttpTest {
     for (String k : keys) {
       assertEquals(k, text(call("GET", S + "/bk1/" + encode(k), "alice", null)), k);
     }
+    // sent unencoded, as SDKs do: the path climbs above "/", which Jetty alone would refuse
+    HttpResponse<byte[]> climbing = call("PUT", S + "/bk1/../../../../../../../../tmp/climb.txt?x-id=PutObject", "alice",
+        "c".getBytes());
+    assertEquals(200, climbing.statusCode(), text(climbing));
+    assertEquals("c", text(call("GET", S + "/bk1/../../../../../../../../tmp/climb.txt", "alice", null)));
+    assertTrue(text(call("GET", S + "/bk1?prefix=../../../../../../../../tmp/", "alice", null))
+        .contains("<Key>../../../../../../../../tmp/climb.txt</Key>"));
     assertEquals(200, call("PUT", S + "/bk1/%2e%2e/%2E%2E/z", "alice", "z".getBytes()).statusCode());
     assertEquals("z", text(call("GET", S + "/bk1/../../z", "alice", null)));
     String list = text(call("GET", S + "/bk1", "alice", null));
@@ -308,6 +329,7 @@ class WalrusHttpTest {
     String e2 = call("PUT", S + "/mpu/big%20file?partNumber=2&uploadId=" + id, "alice", p2).headers().firstValue("ETag").orElseThrow();
     String e1 = call("PUT", S + "/mpu/big%20file?partNumber=1&uploadId=" + id, "alice", p1).headers().firstValue("ETag").orElseThrow();
     assertError(call("PUT", S + "/mpu/big%20file?partNumber=1&uploadId=" + id, "bob", p2), 403, "AccessDenied");
+    assertEquals(0, w.walrus.cleanup(), "the parts of an upload in progress are referenced: cleanup keeps them");
     String parts = text(call("GET", S + "/mpu/big%20file?uploadId=" + id, "alice", null));
     assertTrue(parts.contains("<PartNumber>1</PartNumber>") && parts.contains("<Size>4</Size>"), parts);
     assertTrue(text(call("GET", S + "/mpu?uploads", "alice", null)).contains("<UploadId>" + id + "</UploadId>"));
