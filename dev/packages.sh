@@ -4,7 +4,11 @@
 # acceptance tests drive; postgresql is the real server the persistence tests start.
 EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
   curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs"
-EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli postgresql openssh-server"
+EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli postgresql openssh-server
+  chromium chromium-driver"
+# The head node's mail server (the guide: the console mails through SMTP on localhost:25):
+# Debian's exim4, local delivery only; dev/quickstart starts it with start_local_mta.
+EUCA_MTA_PACKAGES="exim4-daemon-light"
 
 # install_packages PKG... : installs what is missing, non-interactively, once.
 install_packages() {
@@ -38,4 +42,36 @@ start_libvirt() {
   done
   echo "libvirtd did not come up" >&2
   return 1
+}
+
+# start_local_mta: exim4 listening on 127.0.0.1:25 (and ::1) for local delivery only (Debian's
+# default answer "local delivery only; not on a network"; mail to root lands in /var/mail/mail,
+# to other local users in /var/mail/USER), started as a daemon without systemd. Safe to rerun.
+start_local_mta() {
+  # shellcheck disable=SC2086
+  install_packages $EUCA_MTA_PACKAGES
+  local conf=/etc/exim4/update-exim4.conf.conf
+  if ! grep -q "^dc_eximconfig_configtype='local'" "$conf"; then
+    sed -i "s/^dc_eximconfig_configtype=.*/dc_eximconfig_configtype='local'/" "$conf"
+    update-exim4.conf
+  fi
+  smtp_answers 127.0.0.1 25 && return 0
+  /usr/sbin/exim4 -bd -q30m
+  local i
+  for i in $(seq 1 10); do
+    smtp_answers 127.0.0.1 25 && return 0
+    sleep 1
+  done
+  echo "exim4 does not answer on 127.0.0.1:25 (see /var/log/exim4/mainlog)" >&2
+  return 1
+}
+
+# smtp_answers HOST PORT: an SMTP server greets on HOST:PORT.
+smtp_answers() {
+  local greeting
+  exec 3<>"/dev/tcp/$1/$2" 2>/dev/null || return 1
+  read -r -t 5 greeting <&3 || greeting=""
+  printf 'QUIT\r\n' >&3 2>/dev/null || true
+  exec 3<&- 3>&-
+  [[ $greeting == 220* ]]
 }

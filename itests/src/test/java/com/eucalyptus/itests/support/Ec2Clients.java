@@ -12,8 +12,6 @@ import java.util.Map;
 
 /** The real third-party EC2 clients the acceptance tests drive: python3-boto and awscli. */
 public final class Ec2Clients {
-  private static Path botoScript;
-
   private Ec2Clients() {
   }
 
@@ -34,16 +32,30 @@ public final class Ec2Clients {
         Duration.ofMinutes(1));
   }
 
-  private static synchronized Path botoScript() {
-    if (botoScript == null) {
-      try (InputStream in = Ec2Clients.class.getResourceAsStream("/clients/ec2_boto.py")) {
-        Path p = Files.createTempFile("ec2_boto", ".py");
+  /** Runs clients/s3_boto.py (boto 2, signature v2, path-style) against Walrus at {@code walrusUrl}. */
+  public static Shell.Result botoS3(String walrusUrl, CloudInstallation.Credentials c, String... command) {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script("s3_boto.py").toString(), walrusUrl,
+        c.accessKey(), c.secretKey()));
+    cmd.addAll(List.of(command));
+    return Shell.run(cmd, Map.of(), null, Duration.ofMinutes(1));
+  }
+
+  private static Path botoScript() {
+    return script("ec2_boto.py");
+  }
+
+  private static final Map<String, Path> scripts = new java.util.HashMap<>();
+
+  /** The client script clients/{@code name}, copied out of the test resources once. */
+  private static synchronized Path script(String name) {
+    return scripts.computeIfAbsent(name, n -> {
+      try (InputStream in = Ec2Clients.class.getResourceAsStream("/clients/" + n)) {
+        Path p = Files.createTempFile(n.replace(".py", ""), ".py");
         Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        botoScript = p;
+        return p;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-    return botoScript;
+    });
   }
 }
