@@ -10,6 +10,7 @@ import com.eucalyptus.clc.bootstrap.FirstStart;
 import com.eucalyptus.clc.cluster.ClusterPoller;
 import com.eucalyptus.clc.cluster.Clusters;
 import com.eucalyptus.clc.cluster.SoapClusterClient;
+import com.eucalyptus.clc.console.WebConsole;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.properties.SystemProperties;
 import com.eucalyptus.runtime.config.EucaPaths;
@@ -35,11 +36,13 @@ public final class CloudControllerMain implements AutoCloseable {
   private final Database db;
   private final Server http;
   private final ClusterPoller poller;
+  private final WebConsole.Started console;
 
-  private CloudControllerMain(Database db, Server http, ClusterPoller poller) {
+  private CloudControllerMain(Database db, Server http, ClusterPoller poller, WebConsole.Started console) {
     this.db = db;
     this.http = http;
     this.poller = poller;
+    this.console = console;
   }
 
   public static void main(String[] args) throws Exception {
@@ -82,8 +85,9 @@ public final class CloudControllerMain implements AutoCloseable {
       }
     });
 
+    CredentialsZip credentials = new CredentialsZip(db, ca);
     Ec2QueryServlet ec2 = new Ec2QueryServlet(new QueryAuthenticator(accounts),
-        new CloudActions(accounts, clusters, properties, new CredentialsZip(db, ca)).all(),
+        new CloudActions(accounts, clusters, properties, credentials).all(),
         () -> properties.get(SystemProperties.DNS_DOMAIN));
     Server server = new Server(conf.getInt("CLOUD_PORT", 8773));
     ServletContextHandler context = new ServletContextHandler("/");
@@ -91,11 +95,13 @@ public final class CloudControllerMain implements AutoCloseable {
     server.setHandler(context);
     server.start();
     LOG.info("Cloud Controller up: EC2 Query API on port {}", conf.getInt("CLOUD_PORT", 8773));
-    return new CloudControllerMain(db, server, poller);
+    WebConsole.Started console = WebConsole.start(conf, paths.keysDir(), db, accounts, properties, credentials, clusters);
+    return new CloudControllerMain(db, server, poller, console);
   }
 
   @Override
   public void close() {
+    console.close();
     poller.close();
     try {
       http.stop();

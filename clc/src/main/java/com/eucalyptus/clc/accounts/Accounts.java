@@ -20,10 +20,15 @@ public final class Accounts {
     this.db = db;
   }
 
-  /** A copy of a user's row, safe to use outside a transaction. */
+  /**
+   * A copy of a user's row, safe to use outside a transaction. {@code enabled} means "may use the
+   * cloud": not disabled by the administrator and confirmed (a sign-up still pending approval or
+   * confirmation has keys that do not work yet).
+   */
   public record User(String name, String email, boolean admin, boolean enabled, String accessKey, String secretKey) {
     static User of(UserEntity e) {
-      return new User(e.name, e.email == null ? "" : e.email, e.admin, e.enabled, e.accessKey, e.secretKey);
+      return new User(e.name, e.email == null ? "" : e.email, e.admin, e.enabled && e.confirmed, e.accessKey,
+          e.secretKey);
     }
   }
 
@@ -31,8 +36,16 @@ public final class Accounts {
     return name != null && USER_NAME.matcher(name).matches();
   }
 
-  /** Creates an enabled user with new query keys; empty if the name is taken. */
+  /** Creates an enabled, confirmed user with new query keys; empty if the name is taken. */
   public Optional<User> add(String name, String email, boolean admin, String password) {
+    return add(name, email, admin, password, true);
+  }
+
+  /**
+   * Creates a user with new query keys; empty if the name is taken. An unconfirmed user (a
+   * console sign-up) exists but cannot use the cloud until confirmed.
+   */
+  public Optional<User> add(String name, String email, boolean admin, String password, boolean confirmed) {
     if (!validName(name)) {
       throw new IllegalArgumentException("user name must be 1-30 letters, digits, '.', '_' or '-'");
     }
@@ -45,7 +58,7 @@ public final class Accounts {
       u.email = email;
       u.admin = admin;
       u.enabled = true;
-      u.confirmed = true;
+      u.confirmed = confirmed;
       u.accessKey = random(KEY_CHARS, 20);
       u.secretKey = random(SECRET_CHARS, 40);
       u.passwordHash = password == null ? null : PasswordHash.hash(password);
@@ -88,6 +101,9 @@ public final class Accounts {
         return false;
       }
       s.remove(u);
+      // what the console kept about the user goes with them (a new user of that name starts afresh)
+      s.createMutationQuery("delete from UserProfileEntity where name = :n").setParameter("n", name).executeUpdate();
+      s.createMutationQuery("delete from OneTimeCodeEntity where userName = :n").setParameter("n", name).executeUpdate();
       return true;
     });
   }

@@ -35,6 +35,33 @@ public final class Clusters {
     status.remove(name);
   }
 
+  /** @return false when there is no such cluster */
+  public boolean deregister(String name) {
+    boolean removed = db.tx(s -> {
+      ClusterEntity c = s.find(ClusterEntity.class, name);
+      if (c != null) {
+        s.remove(c);
+      }
+      return c != null;
+    });
+    status.remove(name);
+    return removed;
+  }
+
+  /** Changes a VM type's cores, memory (MB) and disk (GB); false when there is no such type. */
+  public boolean updateVmType(String name, int cpu, int memory, int disk) {
+    return db.tx(s -> {
+      VmTypeEntity v = s.find(VmTypeEntity.class, name);
+      if (v == null) {
+        return false;
+      }
+      v.cpu = cpu;
+      v.memory = memory;
+      v.disk = disk;
+      return true;
+    });
+  }
+
   public List<ClusterEntity> registered() {
     return db.tx(s -> s.createQuery("from ClusterEntity order by name", ClusterEntity.class).getResultList());
   }

@@ -1,0 +1,277 @@
+package com.eucalyptus.clc.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eucalyptus.clc.accounts.Account;
+import com.eucalyptus.clc.accounts.CredentialsZip;
+import com.eucalyptus.clc.accounts.LifecycleFixture;
+import com.eucalyptus.clc.cluster.Clusters;
+import com.eucalyptus.clc.console.web.LoginThrottle;
+import com.eucalyptus.clc.console.web.Sessions;
+import com.eucalyptus.clc.images.Images;
+import com.eucalyptus.clc.properties.SystemProperties;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The console over real HTTPS (its Jetty on a free port, its self-signed certificate), a real
+ * HSQLDB and a real SMTP server: first login, apply, approve by the mailed link, confirm,
+ * download credentials, and the refusals (CSRF, non-admin, throttling, escaping).
+ */
+class ConsoleHttpTest {
+  @TempDir
+  Path home;
+  LifecycleFixture f;
+  ConsoleServer server;
+  Images images;
+  String base;
+
+  @BeforeEach
+  void start() throws Exception {
+    f = new LifecycleFixture(home);
+    images = new Images(f.db);
+    ConsoleServices services = new ConsoleServices(f.lifecycle, f.accounts, f.properties, new CredentialsZip(f.db, f.ca),
+        images, new Clusters(f.db), new Sessions(f.clock), new LoginThrottle(f.clock, 3), 0, 8773);
+    server = ConsoleServer.start(services, f.keysDir());
+    base = "https://localhost:" + server.port();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    f.close();
+  }
+
+  Browser browser() throws Exception {
+    return new Browser(base, f.keysDir().resolve("www-cert.pem"));
+  }
+
+  static String location(HttpResponse<?> r) {
+    return r.headers().firstValue("Location").orElse("");
+  }
+
+  private Browser adminAfterSetup() throws Exception {
+    Browser admin = browser();
+    admin.get("/login");
+    assertEquals(303, admin.post("/login", Map.of("username", "admin", "password", "admin")).statusCode());
+    admin.get("/setup");
+    HttpResponse<String> r = admin.post("/setup", Map.of("password", "new-admin-pw", "password2", "new-admin-pw",
+        "email", "admin@cloud.example", "walrusUrl", "http://localhost:8773/services/Walrus"));
+    assertEquals(303, r.statusCode(), admin.lastBody);
+    return admin;
+  }
+
+  private static Map<String, String> application(String name, String realName) {
+    Map<String, String> m = new HashMap<>();
+    m.put("username", name);
+    m.put("password", "alice-pw-1");
+    m.put("password2", "alice-pw-1");
+    m.put("realName", realName);
+    m.put("email", name + "@example.org");
+    m.put("telephone", "555");
+    m.put("projectLeader", "");
+    m.put("affiliation", "UCSB");
+    m.put("projectDescription", "test");
+    return m;
+  }
+
+  @Test
+  void firstLoginForcesTheSetupAndRotatesTheSession() throws Exception {
+    Browser admin = browser();
+    HttpResponse<String> login = admin.get("/");
+    assertEquals(200, login.statusCode());
+    assertTrue(login.body().contains("id=\"login-form\""));
+    assertFalse(login.body().contains("apply-link"), "no sign-up before the admin's e-mail is known");
+    String anonymous = admin.sessionCookie();
+    HttpResponse<String> r = admin.post("/login", Map.of("username", "admin", "password", "admin"));
+    assertEquals(303, r.statusCode());
+    assertEquals("/setup", location(r));
+    String cookie = r.headers().allValues("Set-Cookie").get(0);
+    assertTrue(cookie.contains("; Secure") && cookie.contains("; HttpOnly") && cookie.contains("SameSite=Lax"), cookie);
+    assertNotEquals(anonymous, admin.sessionCookie(), "the session id changes at login");
+
+    assertEquals("/setup", location(admin.get("/credentials")), "every page leads to the setup first");
+    admin.get("/setup");
+    assertTrue(admin.lastBody.contains("value=\"http://localhost:" + 8773 + "/services/Walrus\""), admin.lastBody);
+    r = admin.post("/setup", Map.of("password", "admin", "password2", "admin", "email", "a@b.c",
+        "walrusUrl", "http://localhost:8773/services/Walrus"));
+    assertEquals(200, r.statusCode());
+    assertTrue(admin.message().startsWith("error: Please choose a password other than"), admin.message());
+    admin.get("/setup");
+    r = admin.post("/setup", Map.of("password", "new-admin-pw", "password2", "new-admin-pw", "email",
+        "admin@cloud.example", "walrusUrl", "http://localhost:8773/services/Walrus"));
+    assertEquals("/configuration", location(r));
+    admin.get("/configuration");
+    assertEquals("info: Setup complete.", admin.message());
+    assertTrue(admin.lastBody.contains("name=\"walrus.storage.path\""));
+    assertEquals("http://localhost:8773", f.properties.get(SystemProperties.CLOUD_URL));
+    assertTrue(browser().get("/login").body().contains("id=\"apply-link\""));
+  }
+
+  @Test
+  void applyApproveConfirmAndDownloadCredentials() throws Exception {
+    Browser admin = adminAfterSetup();
+    Browser alice = browser();
+    alice.get("/apply");
+    HttpResponse<String> r = alice.post("/apply", application("alice", "<script>alert(1)</script>"));
+    assertEquals(303, r.statusCode(), alice.lastBody);
+    alice.get("/login");
+    assertTrue(alice.message().startsWith("info: Thank you."), alice.message());
+
+    String approveCode = LifecycleFixture.code(f.mail(1), "approve");
+    Browser mailReader = browser();
+    r = mailReader.get("/?action=approve&code=" + approveCode);
+    assertEquals(200, r.statusCode());
+    assertTrue(r.body().contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "names are shown as text");
+    assertFalse(r.body().contains("<script>"));
+    assertEquals(404, mailReader.get("/?action=approve&code=" + "ab".repeat(32)).statusCode(), "forged code");
+    mailReader.get("/?action=approve&code=" + approveCode);
+    r = mailReader.post("/approve", Map.of("code", approveCode));
+    assertEquals(303, r.statusCode(), mailReader.lastBody);
+
+    String confirmCode = LifecycleFixture.code(f.mail(2), "confirm");
+    assertEquals("Your Eucalyptus account was approved", f.mail(2).getSubject());
+    assertTrue(LifecycleFixture.body(f.mail(2)).contains("https://localhost:"), "links name the cloud's host");
+    alice.get("/?action=confirm&code=" + confirmCode);
+    assertTrue(alice.lastBody.contains("id=\"confirm-form\""));
+    r = alice.post("/confirm", Map.of("code", confirmCode, "username", "alice", "password", "wrong-pw"));
+    assertEquals(200, r.statusCode());
+    assertEquals("error: Wrong user name or password.", alice.message());
+    assertEquals(Account.Status.UNCONFIRMED, f.lifecycle.find("alice").orElseThrow().status());
+    r = alice.post("/confirm", Map.of("code", confirmCode, "username", "alice", "password", "alice-pw-1"));
+    assertEquals("/credentials", location(r));
+    alice.get("/credentials");
+    assertEquals("info: Your account is now active.", alice.message());
+    String accessKey = f.accounts.find("alice").orElseThrow().accessKey();
+    assertTrue(alice.lastBody.contains("<code id=\"access-key\">" + accessKey + "</code>"));
+    assertFalse(alice.lastBody.contains("tab-users"), "a user sees no admin tabs");
+
+    HttpResponse<byte[]> zip = alice.postForBytes("/credentials/download", Map.of());
+    assertEquals(200, zip.statusCode());
+    assertEquals("application/zip", zip.headers().firstValue("Content-Type").orElse(""));
+    assertEquals("attachment; filename=\"euca2-alice-x509.zip\"", zip.headers().firstValue("Content-Disposition").orElse(""));
+    Map<String, String> entries = unzip(zip.body());
+    assertTrue(entries.get("eucarc").contains("export S3_URL=http://localhost:8773/services/Walrus"));
+    assertTrue(entries.get("eucarc").contains("export EC2_ACCESS_KEY='" + accessKey + "'"));
+    assertTrue(entries.containsKey("cloud-cert.pem"));
+    assertEquals(2, entries.keySet().stream().filter(n -> n.startsWith("euca2-alice-")).count());
+
+    // a non-admin is refused admin pages and actions, and nothing changes
+    assertEquals(403, alice.get("/users").statusCode());
+    assertEquals("error: Only an administrator may open this page.", alice.message());
+    alice.get("/credentials");
+    assertEquals(403, alice.post("/users/disable", Map.of("username", "admin")).statusCode());
+    assertTrue(f.accounts.find("admin").orElseThrow().enabled());
+
+    // the admin disables alice: her session ends at once, her keys stop working
+    admin.get("/users");
+    assertTrue(admin.lastBody.contains("<tr data-user=\"alice\">"));
+    assertTrue(admin.lastBody.contains("<td class=\"user-status\">active</td>"));
+    r = admin.post("/users/disable", Map.of("username", "alice"));
+    assertEquals(303, r.statusCode(), admin.lastBody);
+    assertFalse(f.accounts.findByAccessKey(accessKey).orElseThrow().enabled());
+    assertEquals("/login", location(alice.get("/credentials")));
+  }
+
+  @Test
+  void staleOrForgedCsrfTokensChangeNothing() throws Exception {
+    Browser admin = adminAfterSetup();
+    f.lifecycle.addByAdmin(new com.eucalyptus.clc.accounts.AccountForm("bob", "bob-pw-12", "bob-pw-12", "Bob",
+        "bob@example.org", "", "", "", ""), false, "https://localhost");
+    admin.get("/users");
+    String token = admin.csrf();
+    HttpResponse<String> r = admin.post("/users/disable", Map.of("username", "bob", "csrf", "0".repeat(64)));
+    assertEquals(403, r.statusCode());
+    assertTrue(admin.message().contains("Nothing was changed"), admin.message());
+    assertEquals(Account.Status.UNCONFIRMED, f.lifecycle.find("bob").orElseThrow().status());
+
+    // a token from before logging out is stale afterwards
+    admin.post("/logout", Map.of("csrf", token));
+    admin.get("/login");
+    admin.post("/login", Map.of("username", "admin", "password", "new-admin-pw"));
+    r = admin.post("/users/disable", Map.of("username", "bob", "csrf", token));
+    assertEquals(403, r.statusCode());
+    assertEquals(Account.Status.UNCONFIRMED, f.lifecycle.find("bob").orElseThrow().status());
+    // the page shown again carries a working token
+    r = admin.post("/users/disable", Map.of("username", "bob"));
+    assertEquals(303, r.statusCode());
+    assertEquals(Account.Status.DISABLED, f.lifecycle.find("bob").orElseThrow().status());
+  }
+
+  @Test
+  void deletionHasAConfirmationStepAndIsRefusedWhileTheUserOwnsThings() throws Exception {
+    Browser admin = adminAfterSetup();
+    f.lifecycle.addByAdmin(new com.eucalyptus.clc.accounts.AccountForm("carol", "carol-pw-1", "carol-pw-1", "Carol",
+        "carol@example.org", "", "", "", ""), false, "https://localhost");
+    List<String> owned = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("owns the non-empty bucket photos"));
+    f.lifecycle.addResourceCheck(u -> u.equals("carol") ? owned : List.of());
+    admin.get("/users/delete?username=carol");
+    assertEquals("error: User carol cannot be deleted: owns the non-empty bucket photos.", admin.message());
+    assertFalse(admin.lastBody.contains("delete-confirm-form"));
+    HttpResponse<String> r = admin.post("/users/delete", Map.of("username", "carol"));
+    assertEquals(409, r.statusCode());
+    assertTrue(f.accounts.find("carol").isPresent());
+    owned.clear();
+    admin.get("/users/delete?username=carol");
+    assertTrue(admin.lastBody.contains("id=\"delete-confirm-form\""));
+    r = admin.post("/users/delete", Map.of("username", "carol"));
+    assertEquals(303, r.statusCode());
+    assertTrue(f.accounts.find("carol").isEmpty());
+  }
+
+  @Test
+  void repeatedFailedLoginsAreSlowedDown() throws Exception {
+    adminAfterSetup();
+    Browser guesser = browser();
+    for (int i = 0; i < 3; i++) {
+      guesser.get("/login");
+      assertEquals(200, guesser.post("/login", Map.of("username", "admin", "password", "guess" + i)).statusCode());
+      assertEquals("error: Wrong user name or password.", guesser.message());
+    }
+    guesser.get("/login");
+    HttpResponse<String> r = guesser.post("/login", Map.of("username", "admin", "password", "new-admin-pw"));
+    assertEquals(429, r.statusCode(), "refused even with the right password while the delay runs");
+    assertTrue(guesser.message().startsWith("error: Too many failed sign-ins. Wait 2 seconds"), guesser.message());
+    f.clock.advance(java.time.Duration.ofSeconds(3));
+    r = guesser.post("/login", Map.of("username", "admin", "password", "new-admin-pw"));
+    assertEquals(303, r.statusCode());
+  }
+
+  @Test
+  void imagesAreListedAndTheAdminDisablesThem() throws Exception {
+    Browser admin = adminAfterSetup();
+    images.add(new Images.Image("emi-12345678", "bucket/img.manifest.xml", "admin", "machine", "available", true, true));
+    admin.get("/images");
+    assertTrue(admin.lastBody.contains("<tr data-image=\"emi-12345678\">"));
+    HttpResponse<String> r = admin.post("/images/disable", Map.of("imageId", "emi-12345678"));
+    assertEquals(303, r.statusCode());
+    assertFalse(images.all().get(0).enabled());
+    admin.get("/images");
+    assertTrue(admin.lastBody.contains("<td class=\"image-enabled\">no</td>"));
+    assertTrue(images.visibleTo("someone").isEmpty());
+  }
+
+  private static Map<String, String> unzip(byte[] zip) throws Exception {
+    Map<String, String> out = new HashMap<>();
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        out.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+      }
+    }
+    return out;
+  }
+}
