@@ -29,7 +29,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,6 @@ import org.openqa.selenium.By;
  * the user. Only the CLC runs: the console, accounts, EC2 API and Walrus live in it. Screenshots
  * of every tab go to itests/target/screenshots/console-*.png.
  */
-@Disabled("waiting for the console (branch wt-console) to be merged")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
   static final String ADMIN_PASSWORD = "Admin-pass-1";
@@ -265,11 +263,12 @@ class ConsoleIT {
   @Test
   @Order(7)
   void theCredentialsWorkWithBotoOnTheEc2Api() {
-    for (String sigv : List.of("2", "4")) {
-      Shell.Result r = Ec2Clients.boto(userKeys.ec2Url(), userKeys, sigv, "raw", "DescribeAvailabilityZones");
-      assertTrue(r.exitCode() == 0 && r.stdout().startsWith("200\n")
-          && r.stdout().contains("DescribeAvailabilityZonesResponse"), "signature v" + sigv + ": " + r.all());
-    }
+    // boto 2 signs with v2 as euca2ools did (its v4 takes the service name from the host name,
+    // "127" for an address); awscli signs with v4
+    Shell.Result boto = Ec2Clients.boto(userKeys.ec2Url(), userKeys, "2", "raw", "DescribeAvailabilityZones");
+    assertTrue(boto.exitCode() == 0 && boto.stdout().startsWith("200\n")
+        && boto.stdout().contains("DescribeAvailabilityZonesResponse"), "boto: " + boto.all());
+    Ec2Clients.aws(userKeys.ec2Url(), userKeys, "ec2", "describe-availability-zones").assertOk();
   }
 
   @Test
@@ -304,10 +303,10 @@ class ConsoleIT {
 
     String users = cloud.eucaConf("--list-users").assertOk().stdout();
     assertTrue(users.lines().anyMatch(l -> l.startsWith(USER + "\t") && l.endsWith("\tfalse")), users);
-    for (String sigv : List.of("2", "4")) {
-      Shell.Result r = Ec2Clients.boto(userKeys.ec2Url(), userKeys, sigv, "raw", "DescribeAvailabilityZones");
-      assertTrue(r.stdout().contains("AuthFailure") && !r.stdout().startsWith("200"), "signature v" + sigv + ": " + r.all());
-    }
+    Shell.Result boto = Ec2Clients.boto(userKeys.ec2Url(), userKeys, "2", "raw", "DescribeAvailabilityZones");
+    assertTrue(boto.stdout().startsWith("401\n") && boto.stdout().contains("<Code>AuthFailure</Code>"), "boto: " + boto.all());
+    Shell.Result aws = Ec2Clients.aws(userKeys.ec2Url(), userKeys, "ec2", "describe-availability-zones");
+    assertTrue(aws.exitCode() != 0 && aws.stderr().contains("(AuthFailure)"), "awscli: " + aws.all());
     if (walrusDeployed()) {
       Shell.Result s3 = Ec2Clients.botoS3(userKeys.s3Url(), userKeys, "buckets");
       assertTrue(s3.exitCode() != 0 && s3.stdout().contains("ERROR 403 AccessDenied"), s3.all());

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -127,11 +126,27 @@ public final class HeadlessChromium implements AutoCloseable {
     return text();
   }
 
-  /** A full-page PNG under itests/target/screenshots; returns its path. */
+  /**
+   * A PNG of the whole page (not only the window) under itests/target/screenshots; returns its
+   * path. Chromium's DevTools command through chromedriver, which needs no DevTools client jar.
+   */
   public Path screenshot(String name) {
     Path target = screenshots.resolve(name + ".png");
     try {
-      Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+      byte[] png;
+      try {
+        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+        Map<String, Object> clip = Map.of("x", 0, "y", 0, "scale", 1,
+            "width", ((Number) size.get("width")).doubleValue(), "height", ((Number) size.get("height")).doubleValue());
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+            Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+        png = java.util.Base64.getDecoder().decode((String) shot.get("data"));
+      } catch (RuntimeException e) {
+        png = driver.getScreenshotAs(OutputType.BYTES);
+      }
+      Files.write(target, png);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
