@@ -69,7 +69,7 @@ start_local_mta() {
 # smtp_answers HOST PORT: an SMTP server greets on HOST:PORT.
 smtp_answers() {
   local greeting
-  exec 3<>"/dev/tcp/$1/$2" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1
   read -r -t 5 greeting <&3 || greeting=""
   printf 'QUIT\r\n' >&3 2>/dev/null || true
   exec 3<&- 3>&-
