@@ -4,11 +4,7 @@
 # acceptance tests drive; postgresql is the real server the persistence tests start.
 EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
   curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs"
-EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli postgresql openssh-server
-  chromium chromium-driver"
-# The head node's mail server (the guide: the console mails through SMTP on localhost:25):
-# Debian's exim4, local delivery only; dev/quickstart starts it with start_local_mta.
-EUCA_MTA_PACKAGES="exim4-daemon-light"
+EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli postgresql openssh-server"
 
 # install_packages PKG... : installs what is missing, non-interactively, once.
 install_packages() {
@@ -43,6 +39,12 @@ start_libvirt() {
   echo "libvirtd did not come up" >&2
   return 1
 }
+
+# The web console's browser tests: Debian's chromium, driven through Debian's chromedriver.
+EUCA_TEST_PACKAGES="$EUCA_TEST_PACKAGES chromium chromium-driver"
+# The head node's mail server (the guide: the console mails through SMTP on localhost:25):
+# Debian's exim4, local delivery only; dev/quickstart starts it with start_local_mta.
+EUCA_MTA_PACKAGES="exim4-daemon-light"
 
 # start_local_mta: exim4 listening on 127.0.0.1:25 (and ::1) for local delivery only (Debian's
 # default answer "local delivery only; not on a network"; mail to root lands in /var/mail/mail,

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The real third-party EC2 clients the acceptance tests drive: python3-boto and awscli. */
+/** The real third-party clients the acceptance tests drive: python3-boto (EC2 and S3) and awscli. */
 public final class Ec2Clients {
   private Ec2Clients() {
   }
@@ -32,10 +32,15 @@ public final class Ec2Clients {
         Duration.ofMinutes(1));
   }
 
-  /** Runs clients/s3_boto.py (boto 2, signature v2, path-style) against Walrus at {@code walrusUrl}. */
+  /**
+   * Runs clients/s3_boto.py (boto 2, signature v2, path-style, as euca2ools reached Walrus) against
+   * the Walrus of {@code walrusUrl} (http://HOST:PORT/services/Walrus). An S3 error prints
+   * "S3ERROR\t<status>\t<code>" and exits 3.
+   */
   public static Shell.Result botoS3(String walrusUrl, CloudInstallation.Credentials c, String... command) {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script("s3_boto.py").toString(), walrusUrl,
-        c.accessKey(), c.secretKey()));
+    java.net.URI u = java.net.URI.create(walrusUrl);
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script("s3_boto.py").toString(), u.getHost(),
+        String.valueOf(u.getPort() < 0 ? 80 : u.getPort()), c.accessKey(), c.secretKey()));
     cmd.addAll(List.of(command));
     return Shell.run(cmd, Map.of(), null, Duration.ofMinutes(1));
   }
