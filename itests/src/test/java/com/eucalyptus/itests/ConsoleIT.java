@@ -213,13 +213,13 @@ class ConsoleIT {
 
     // the query keys: hidden until asked for
     assertFalse(userBrowser.find(By.id("secret-key")).isDisplayed(), "secret key shown before asking");
-    user.click("show-keys");
+    user.clickInPage("show-keys");
     String accessKey = userBrowser.find(By.id("access-key")).getText();
     String secretKey = userBrowser.find(By.id("secret-key")).getText();
     assertTrue(userBrowser.find(By.id("secret-key")).isDisplayed());
     userBrowser.screenshot("console-07-user-credentials-query-keys");
 
-    user.click("download-credentials");
+    user.clickInPage("download-credentials");
     Path zip = userBrowser.awaitDownload("euca2-" + USER + "-x509.zip");
     credentialsDir = Files.createTempDirectory("console-creds-");
     List<String> entries = unzip(zip, credentialsDir);

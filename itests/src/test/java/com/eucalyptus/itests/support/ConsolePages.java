@@ -50,7 +50,7 @@ public final class ConsolePages {
 
   public void logout() {
     if (browser.present(By.id("logout"))) {
-      browser.click(By.id("logout"));
+      browser.clickToNavigate(By.id("logout"));
     }
   }
 
@@ -59,7 +59,7 @@ public final class ConsolePages {
     open("/login");
     browser.fill("username", user);
     browser.fill("password", password);
-    browser.click(By.id("login-submit"));
+    browser.clickToNavigate(By.id("login-submit"));
   }
 
   /** Who the header says is logged in, or null when nobody is. */
@@ -86,7 +86,7 @@ public final class ConsolePages {
 
   /** Clicks a tab link (credentials, images, extras, users, configuration). */
   public void tab(String name) {
-    browser.click(By.id("tab-" + name));
+    browser.clickToNavigate(By.id("tab-" + name));
   }
 
   /** Fills the named fields of the current page. */
@@ -94,7 +94,13 @@ public final class ConsolePages {
     fields.forEach(browser::fill);
   }
 
+  /** Clicks a link or submit button and waits for the page it leads to. */
   public void click(String id) {
+    browser.clickToNavigate(By.id(id));
+  }
+
+  /** Clicks something that stays on this page (show/hide keys, the credentials download). */
+  public void clickInPage(String id) {
     browser.click(By.id(id));
   }
 

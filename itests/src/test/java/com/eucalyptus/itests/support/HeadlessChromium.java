@@ -16,6 +16,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -112,8 +113,26 @@ public final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /** Clicks something that does not leave the page (a summary, a download button). */
   public void click(By by) {
     find(by).click();
+  }
+
+  /**
+   * Clicks a link or submit button and waits until the next page has replaced this one, so that
+   * nothing is read from the old page by mistake.
+   */
+  public void clickToNavigate(By by) {
+    WebElement element = find(by);
+    WebElement oldPage = driver.findElement(By.tagName("html"));
+    element.click();
+    try {
+      new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(oldPage));
+      new WebDriverWait(driver, Duration.ofSeconds(15)).until(
+          d -> "complete".equals(driver.executeScript("return document.readyState")));
+    } catch (RuntimeException e) {
+      throw new AssertionError("clicking " + by + " on " + url() + " did not lead to another page", e);
+    }
   }
 
   /** Waits until the page's text contains {@code expected}; returns the text. */
