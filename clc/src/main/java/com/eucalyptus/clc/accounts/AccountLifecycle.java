@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -34,7 +33,6 @@ public final class AccountLifecycle {
   private final SystemProperties properties;
   private final OneTimeCodes codes;
   private final Mailer mailer;
-  private final List<UserResources> resourceChecks = new CopyOnWriteArrayList<>();
 
   public AccountLifecycle(Database db, Accounts accounts, SystemProperties properties, Mailer mailer, Clock clock) {
     this.db = db;
@@ -44,9 +42,9 @@ public final class AccountLifecycle {
     this.codes = new OneTimeCodes(db, clock);
   }
 
-  /** Adds a check consulted before deleting a user (instances, buckets). */
+  /** Adds a check consulted before deleting a user (instances, buckets); see {@link Accounts#addDeletionCheck}. */
   public void addResourceCheck(UserResources check) {
-    resourceChecks.add(check);
+    accounts.addDeletionCheck(check);
   }
 
   /** The sign-up is open once the administrator has given the address applications go to. */
@@ -198,7 +196,11 @@ public final class AccountLifecycle {
       PasswordHash.matches("x", DUMMY_HASH);
       return false;
     }
-    return PasswordHash.matches(password, hash);
+    boolean ok = PasswordHash.matches(password, hash);
+    if (ok && PasswordHash.needsRehash(hash)) {
+      setPassword(user, password);
+    }
+    return ok;
   }
 
   private static final String DUMMY_HASH = PasswordHash.hash("not a password");
@@ -330,11 +332,7 @@ public final class AccountLifecycle {
 
   /** Everything that stops the deletion of {@code user}; empty when it may go. */
   public List<String> whatBlocksDeletion(String user) {
-    List<String> out = new ArrayList<>();
-    for (UserResources r : resourceChecks) {
-      out.addAll(r.whatBlocksDeletion(user));
-    }
-    return out;
+    return accounts.whatBlocksDeletion(user);
   }
 
   public void delete(String acting, String user) {

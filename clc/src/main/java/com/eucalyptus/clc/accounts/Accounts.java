@@ -3,7 +3,9 @@ package com.eucalyptus.clc.accounts;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.persistence.UserEntity;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -15,9 +17,27 @@ public final class Accounts {
   private static final String SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Database db;
+  private final List<UserResources> deletionChecks = new CopyOnWriteArrayList<>();
 
   public Accounts(Database db) {
     this.db = db;
+  }
+
+  /**
+   * Adds a check consulted before a user is deleted, by the console and by the DeleteUser admin
+   * action alike (Walrus: non-empty buckets; the instance registry: running instances).
+   */
+  public void addDeletionCheck(UserResources check) {
+    deletionChecks.add(check);
+  }
+
+  /** Everything that stops the deletion of {@code name}, one phrase each; empty when it may go. */
+  public List<String> whatBlocksDeletion(String name) {
+    List<String> out = new ArrayList<>();
+    for (UserResources r : deletionChecks) {
+      out.addAll(r.whatBlocksDeletion(name));
+    }
+    return out;
   }
 
   /**

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Something a user may own that must be gone before the user can be deleted (running instances,
  * non-empty buckets). Each service that keeps such things registers one with
- * {@link AccountLifecycle#addResourceCheck} at start.
+ * {@link Accounts#addDeletionCheck} at start; the console and the DeleteUser admin
+ * action both refuse while any check reports something.
  */
 @FunctionalInterface
 public interface UserResources {

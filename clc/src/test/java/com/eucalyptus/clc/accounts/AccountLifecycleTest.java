@@ -227,6 +227,33 @@ class AccountLifecycleTest {
     String a = PasswordHash.hash("same");
     String b = PasswordHash.hash("same");
     assertFalse(a.equals(b), "salted");
-    assertTrue(Integer.parseInt(a.split("\\$")[1]) >= 100_000, "PBKDF2 iterations");
+    assertTrue(Integer.parseInt(a.split("\\$")[1]) >= 600_000, "PBKDF2 iterations (OWASP)");
+    assertTrue(PasswordHash.matches("same", a));
+    assertFalse(PasswordHash.matches("Same", a));
+  }
+
+  @Test
+  void olderWeakerHashesAreReplacedAtTheNextLogin() {
+    f.db.tx(s -> {
+      s.find(com.eucalyptus.clc.persistence.UserEntity.class, "admin").passwordHash = weakHash("admin");
+      return null;
+    });
+    assertEquals(LoginOutcome.OK, f.lifecycle.login("admin", "admin"));
+    String now = f.db.tx(s -> s.find(com.eucalyptus.clc.persistence.UserEntity.class, "admin").passwordHash);
+    assertFalse(PasswordHash.needsRehash(now));
+    assertEquals(LoginOutcome.OK, f.lifecycle.login("admin", "admin"));
+  }
+
+  /** A hash as the Foundation made them (120 000 iterations), computed independently of PasswordHash. */
+  private static String weakHash(String password) {
+    try {
+      byte[] salt = new byte[16];
+      byte[] h = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+          .generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, 120_000, 256)).getEncoded();
+      java.util.Base64.Encoder b = java.util.Base64.getEncoder();
+      return "pbkdf2$120000$" + b.encodeToString(salt) + "$" + b.encodeToString(h);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 }

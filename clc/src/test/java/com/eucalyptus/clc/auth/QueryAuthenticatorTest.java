@@ -128,6 +128,17 @@ class QueryAuthenticatorTest {
     assertEquals("AuthFailure", e.code());
   }
 
+  @Test
+  void anUnconfirmedSignUpCannotUseItsKeysYet() {
+    Accounts.User carol = accounts.add("carol", "", false, "password1", false).orElseThrow();
+    TreeMap<String, String> p = new TreeMap<>(Map.of("Action", "X", "AWSAccessKeyId", carol.accessKey(), "SignatureVersion",
+        "2", "SignatureMethod", "HmacSHA256", "Timestamp", now()));
+    String query = p.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+    p.put("Signature", QueryAuthenticator.hmac("HmacSHA256", carol.secretKey(), "GET\nh\n/services/Eucalyptus\n" + query));
+    Ec2Exception e = assertThrows(Ec2Exception.class, () -> auth.authenticate(get("h", "/services/Eucalyptus", p)));
+    assertEquals("AuthFailure", e.code());
+  }
+
   /** AWS's published signature version 4 example (IAM ListUsers, 2015-08-30). */
   @Test
   void signatureVersion4MatchesAwsPublishedExample() {

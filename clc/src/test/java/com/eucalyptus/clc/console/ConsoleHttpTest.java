@@ -265,6 +265,88 @@ class ConsoleHttpTest {
     assertTrue(images.visibleTo("someone").isEmpty());
   }
 
+  @Test
+  void editAccountChangePasswordAndRecoverIt() throws Exception {
+    Browser admin = adminAfterSetup();
+    admin.get("/credentials");
+    Map<String, String> profile = new HashMap<>(Map.of("realName", "The <b>Admin</b>", "email", "admin@cloud.example",
+        "telephone", "555-0000", "projectLeader", "", "affiliation", "", "projectDescription", ""));
+    assertEquals(303, admin.post("/account", profile).statusCode(), admin.lastBody);
+    admin.get("/credentials");
+    assertEquals("info: Account information saved.", admin.message());
+    assertTrue(admin.lastBody.contains("The &lt;b&gt;Admin&lt;/b&gt;"));
+    profile.put("email", "broken");
+    assertEquals(200, admin.post("/account", profile).statusCode());
+    assertTrue(admin.message().startsWith("error: Please give a valid e-mail address"), admin.message());
+    assertEquals("admin@cloud.example", f.accounts.find("admin").orElseThrow().email());
+
+    Browser other = browser();
+    other.get("/login");
+    other.post("/login", Map.of("username", "admin", "password", "new-admin-pw"));
+    admin.get("/credentials");
+    assertEquals(200, admin.post("/password", Map.of("oldPassword", "wrong", "newPassword", "second-pw",
+        "newPassword2", "second-pw")).statusCode());
+    assertEquals("error: The current password is wrong.", admin.message());
+    assertEquals(303, admin.post("/password", Map.of("oldPassword", "new-admin-pw", "newPassword", "second-pw",
+        "newPassword2", "second-pw")).statusCode());
+    assertEquals(200, admin.get("/credentials").statusCode(), "this browser stays logged in");
+    assertEquals("/login", location(other.get("/credentials")), "other sessions end with the old password");
+
+    Browser forgetful = browser();
+    forgetful.get("/recover");
+    assertEquals(303, forgetful.post("/recover", Map.of("username", "admin", "email", "admin@cloud.example")).statusCode());
+    var mail = f.mail(1);
+    assertEquals("Eucalyptus password recovery", mail.getSubject());
+    String code = LifecycleFixture.code(mail, "recover");
+    forgetful.get("/?action=recover&code=" + code);
+    assertTrue(forgetful.lastBody.contains("id=\"reset-form\""));
+    assertEquals(303, forgetful.post("/reset", Map.of("code", code, "password", "third-pw", "password2", "third-pw"))
+        .statusCode());
+    assertEquals("/login", location(admin.get("/credentials")), "a recovered password ends old sessions");
+    forgetful.get("/login");
+    assertEquals(303, forgetful.post("/login", Map.of("username", "admin", "password", "third-pw")).statusCode());
+    assertEquals(404, browser().get("/?action=recover&code=" + code).statusCode(), "used up");
+  }
+
+  @Test
+  void configurationEditsPropertiesClustersAndVmTypes() throws Exception {
+    Browser admin = adminAfterSetup();
+    admin.get("/configuration");
+    Map<String, String> props = new HashMap<>(Map.of("walrus.max.buckets.per.user", "7", "mail.smtp.host", "mail.example",
+        "cloud.default.kernel", "eki-1234ABCD"));
+    assertEquals(303, admin.post("/configuration/properties", props).statusCode(), admin.lastBody);
+    assertEquals("7", f.properties.get(SystemProperties.WALRUS_MAX_BUCKETS));
+    assertEquals("mail.example", f.properties.get(SystemProperties.MAIL_HOST));
+    assertEquals("eki-1234ABCD", f.properties.get(SystemProperties.DEFAULT_KERNEL));
+    admin.get("/configuration");
+    props = new HashMap<>(Map.of("walrus.max.buckets.per.user", "many", "cloud.region", "elsewhere"));
+    assertEquals(200, admin.post("/configuration/properties", props).statusCode());
+    assertTrue(admin.message().contains("must be a positive whole number"), admin.message());
+    assertEquals("7", f.properties.get(SystemProperties.WALRUS_MAX_BUCKETS));
+    assertEquals("eucalyptus", f.properties.get(SystemProperties.REGION), "nothing saved when one value is bad");
+
+    assertEquals(303, admin.post("/configuration/clusters", Map.of("name", "cluster1", "host", "10.0.0.5", "port", "8774"))
+        .statusCode());
+    admin.get("/configuration");
+    assertTrue(admin.lastBody.contains("<tr data-cluster=\"cluster1\">"));
+    assertEquals(200, admin.post("/configuration/clusters", Map.of("name", "c2", "host", "h", "port", "99999")).statusCode());
+    assertEquals(1, new Clusters(f.db).registered().size());
+    assertEquals(303, admin.post("/configuration/clusters/delete", Map.of("name", "cluster1")).statusCode());
+    assertTrue(new Clusters(f.db).registered().isEmpty());
+
+    admin.get("/configuration");
+    Map<String, String> vm = new HashMap<>();
+    for (var v : new Clusters(f.db).vmTypes()) {
+      vm.put("cpu." + v.name, String.valueOf(v.cpu));
+      vm.put("memory." + v.name, String.valueOf(v.memory));
+      vm.put("disk." + v.name, String.valueOf(v.disk));
+    }
+    vm.put("memory.m1.small", "256");
+    assertEquals(303, admin.post("/configuration/vmtypes", vm).statusCode(), admin.lastBody);
+    assertEquals(256, new Clusters(f.db).vmTypes().stream().filter(v -> v.name.equals("m1.small")).findFirst()
+        .orElseThrow().memory);
+  }
+
   private static Map<String, String> unzip(byte[] zip) throws Exception {
     Map<String, String> out = new HashMap<>();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {

@@ -126,6 +126,12 @@ public final class CloudActions {
     if (name.equals("admin") && !what.equals("enable")) {
       throw Ec2Exception.invalidParameter("the admin account cannot be " + what + "d");
     }
+    if (what.equals("delete") && accounts.find(name).isPresent()) {
+      List<String> blockers = accounts.whatBlocksDeletion(name);
+      if (!blockers.isEmpty()) {
+        throw new Ec2Exception(400, "DependencyViolation", "user " + name + " cannot be deleted: " + String.join(", ", blockers));
+      }
+    }
     boolean found = switch (what) {
       case "delete" -> accounts.delete(name);
       case "disable" -> accounts.setEnabled(name, false);

@@ -67,7 +67,12 @@ public final class CredentialsPages {
   }
 
   private void changePassword(Exchange x) throws IOException {
-    c.lifecycle().changePassword(x.user(), x.param("oldPassword"), x.param("newPassword"), x.param("newPassword2"));
+    String user = x.user();
+    c.lifecycle().changePassword(user, x.param("oldPassword"), x.param("newPassword"), x.param("newPassword2"));
+    // other browsers logged in with the old password are logged out; this one goes on in a new session
+    boolean admin = x.existingSession().admin();
+    c.sessions().endAllOf(user);
+    x.useSession(c.sessions().logIn(null, user, admin, false));
     x.redirect("/credentials", Message.info("Password changed."));
   }
 }
