@@ -50,6 +50,7 @@ class ConsoleIT {
   static final String ADMIN_EMAIL = "admin@cloud.test";
   static final String USER = "alice";
   static final String USER_PASSWORD = "Alice-pass-1";
+  static final String USER_NEW_PASSWORD = "Alice-recovered-2";
   static final String USER_EMAIL = "alice@users.test";
   static final Duration MAIL_WAIT = Duration.ofSeconds(30);
 
@@ -246,22 +247,55 @@ class ConsoleIT {
 
   @Test
   @Order(6)
+  void theUserRecoversThePasswordThroughTheMailedLink() {
+    user.logout();
+    user.open("/login");
+    user.click("recover-link");
+    userBrowser.find(By.id("recover-form"));
+    // a wrong e-mail address gets the same answer, and no mail
+    user.fill(Map.of("username", USER, "email", "someone-else@users.test"));
+    user.click("recover-submit");
+    String same = "If the user name and e-mail address match an account, a message with a link to set a new password was sent.";
+    userBrowser.awaitText(same);
+    user.open("/recover");
+    user.fill(Map.of("username", USER, "email", USER_EMAIL));
+    userBrowser.screenshot("console-08-recover");
+    user.click("recover-submit");
+    userBrowser.awaitText(same);
+
+    String link = smtp.await(USER_EMAIL, "Eucalyptus password recovery", MAIL_WAIT).link("action=recover");
+    assertTrue(link.matches("https://127\\.0\\.0\\.1:8443/\\?action=recover&code=[0-9a-f]{64}"), link);
+    assertTrue(smtp.to("someone-else@users.test").isEmpty(), "mail went to an address that is not the account's");
+    user.open(link);
+    userBrowser.find(By.id("reset-form"));
+    user.fill(Map.of("password", USER_NEW_PASSWORD, "password2", USER_NEW_PASSWORD));
+    user.click("reset-submit");
+    userBrowser.awaitText("Your password was changed; please log in.");
+    // the link is used up; the new password works
+    user.open(link);
+    assertTrue(user.message().startsWith("This link is not valid"), user.message());
+    user.login(USER, USER_NEW_PASSWORD);
+    assertTrue(user.whoami() != null && user.whoami().contains(USER), "logged in as " + user.whoami());
+  }
+
+  @Test
+  @Order(7)
   void theUserSeesThreeTabsAndEveryOneOpens() {
     assertFalse(userBrowser.present(By.id("tab-users")), "a user has no Users tab");
     assertFalse(userBrowser.present(By.id("tab-configuration")), "a user has no Configuration tab");
     user.tab("images");
     userBrowser.find(By.id("page-title"));
     assertTrue(userBrowser.url().endsWith("/images"), userBrowser.url());
-    userBrowser.screenshot("console-08-user-images");
+    userBrowser.screenshot("console-09-user-images");
     user.tab("extras");
     userBrowser.find(By.id("extras-tools"));
-    userBrowser.screenshot("console-09-user-extras");
+    userBrowser.screenshot("console-10-user-extras");
     user.tab("credentials");
     userBrowser.find(By.id("download-form"));
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void theCredentialsWorkWithBotoOnTheEc2Api() {
     // boto 2 signs with v2 as euca2ools did (its v4 takes the service name from the host name,
     // "127" for an address); awscli signs with v4
@@ -272,34 +306,36 @@ class ConsoleIT {
   }
 
   @Test
-  @Order(8)
-  void theCredentialsWorkWithBotoOnWalrus() {
+  @Order(9)
+  void theCredentialsWorkWithBotoOnWalrus() throws IOException {
     assumeTrue(walrusDeployed(), "Walrus does not answer on /services/Walrus in this tree yet");
     Ec2Clients.botoS3(userKeys.s3Url(), userKeys, "mb", "alice-bucket").assertOk();
+    Path object = Files.writeString(credentialsDir.resolve("rabbits.txt"), "one rabbit, two rabbits\n");
+    Ec2Clients.botoS3(userKeys.s3Url(), userKeys, "put", "alice-bucket", "rabbits.txt", object.toString()).assertOk();
     String buckets = Ec2Clients.botoS3(userKeys.s3Url(), userKeys, "buckets").assertOk().stdout();
     assertTrue(buckets.lines().anyMatch("alice-bucket"::equals), buckets);
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void theAdminSeesEveryTab() {
     for (String tab : List.of("credentials", "images", "extras", "users", "configuration")) {
       admin.tab(tab);
       adminBrowser.find(By.id("page-title"));
       assertTrue(adminBrowser.url().endsWith("/" + tab), adminBrowser.url());
-      adminBrowser.screenshot("console-10-admin-" + tab);
+      adminBrowser.screenshot("console-11-admin-" + tab);
     }
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void theAdminDisablesTheUserAndTheSameCallsFail() {
     admin.tab("users");
     assertEquals("active", admin.userStatus(USER));
     admin.click("disable-user-" + USER);
     adminBrowser.awaitText("User " + USER + " was disabled.");
     assertEquals("disabled", admin.userStatus(USER));
-    adminBrowser.screenshot("console-11-admin-users-disabled");
+    adminBrowser.screenshot("console-12-admin-users-disabled");
 
     String users = cloud.eucaConf("--list-users").assertOk().stdout();
     assertTrue(users.lines().anyMatch(l -> l.startsWith(USER + "\t") && l.endsWith("\tfalse")), users);
@@ -313,6 +349,47 @@ class ConsoleIT {
       // deactivated key: either is a 403 refusal of these keys (see docs/testing.md)
       assertTrue(s3.exitCode() == 3 && s3.stdout().matches("(?s)S3ERROR\t403\t(AccessDenied|InvalidAccessKeyId)\n.*"),
           s3.all());
+    }
+  }
+
+  @Test
+  @Order(12)
+  void theAdminAddsAUserAndDeletesItAfterAConfirmationStep() {
+    admin.tab("users");
+    admin.click("add-user");
+    adminBrowser.find(By.id("add-user-form"));
+    admin.fill(Map.of("username", "bob", "password", "Bob-pass-1", "password2", "Bob-pass-1",
+        "realName", "Bob Builder", "email", "bob@users.test"));
+    admin.click("add-user-submit");
+    adminBrowser.awaitText("User bob was added; a confirmation link was mailed to them.");
+    assertEquals("unconfirmed", admin.userStatus("bob"));
+    String confirm = smtp.await("bob@users.test", "Your Eucalyptus account was approved", MAIL_WAIT).link("action=confirm");
+
+    admin.click("delete-user-bob");
+    adminBrowser.find(By.id("delete-confirm-form"));
+    adminBrowser.screenshot("console-13-admin-delete-confirmation");
+    admin.open("/users");
+    assertEquals("unconfirmed", admin.userStatus("bob"), "the confirmation step deleted already");
+    admin.click("delete-user-bob");
+    admin.click("delete-confirm");
+    adminBrowser.awaitText("User bob was deleted.");
+    assertFalse(adminBrowser.present(By.cssSelector("tr[data-user='bob']")), "bob still listed");
+    String users = cloud.eucaConf("--list-users").assertOk().stdout();
+    assertFalse(users.lines().anyMatch(l -> l.startsWith("bob\t")), users);
+    // the deleted user's mailed link is dead
+    user.open(confirm);
+    assertTrue(user.message().startsWith("This link is not valid"), "confirm link of a deleted user: " + user.message());
+
+    if (walrusDeployed()) {
+      // alice still owns the non-empty bucket made on Walrus: refused, nothing changed
+      admin.open("/users");
+      admin.click("delete-user-" + USER);
+      admin.click("delete-confirm");
+      assertEquals("error", admin.messageKind(), admin.message());
+      assertTrue(admin.message().startsWith("User " + USER + " cannot be deleted: ")
+          && admin.message().contains("alice-bucket"), admin.message());
+      admin.open("/users");
+      assertEquals("disabled", admin.userStatus(USER));
     }
   }
 

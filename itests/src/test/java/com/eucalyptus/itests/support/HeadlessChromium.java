@@ -12,11 +12,11 @@ import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -127,9 +127,23 @@ public final class HeadlessChromium implements AutoCloseable {
     WebElement oldPage = driver.findElement(By.tagName("html"));
     element.click();
     try {
-      new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(oldPage));
-      new WebDriverWait(driver, Duration.ofSeconds(15)).until(
-          d -> "complete".equals(driver.executeScript("return document.readyState")));
+      // the old page is gone when its element cannot be asked anything (chromedriver answers a
+      // stale element or, while the new document is being attached, an inspector error)
+      new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+        try {
+          oldPage.isEnabled();
+          return false;
+        } catch (WebDriverException gone) {
+          return true;
+        }
+      });
+      new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+        try {
+          return "complete".equals(driver.executeScript("return document.readyState"));
+        } catch (WebDriverException loading) {
+          return false;
+        }
+      });
     } catch (RuntimeException e) {
       throw new AssertionError("clicking " + by + " on " + url() + " did not lead to another page", e);
     }
