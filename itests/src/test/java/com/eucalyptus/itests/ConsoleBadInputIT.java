@@ -350,6 +350,50 @@ class ConsoleBadInputIT {
     assertEquals(303, t.login("bob", BOB_PASSWORD).status(), "after the delay the right password works");
   }
 
+  @Test
+  @Order(7)
+  void applicationsAreScreenedAndRefusedOnesLeaveNoTrace() {
+    ConsoleHttp anon = http();
+    String nameRule = "The user name may have 1 to 30 letters, digits, '.', '_' or '-', starting with a letter or digit.";
+    Map<String, Map<String, String>> cases = new java.util.LinkedHashMap<>();
+    cases.put("31 characters", applyForm("a".repeat(31), "Good-pass-1", "long@users.test"));
+    cases.put("starts with a dot", applyForm(".dotty", "Good-pass-1", "dotty@users.test"));
+    cases.put("a space", applyForm("two words", "Good-pass-1", "space@users.test"));
+    cases.put("an active user's name", applyForm("bob", "Good-pass-1", "bob2@users.test"));
+    cases.put("a pending applicant's name", applyForm("mallory", "Good-pass-1", "mallory3@users.test"));
+    cases.put("a short password", applyForm("shorty", "12345", "shorty@users.test"));
+    Map<String, String> differ = applyForm("twopass", "Good-pass-1", "twopass@users.test");
+    differ.put("password2", "Good-pass-2");
+    cases.put("unequal passwords", differ);
+    cases.put("an e-mail without @", applyForm("nomail", "Good-pass-1", "nomail.users.test"));
+    Map<String, String> noName = applyForm("noname", "Good-pass-1", "noname@users.test");
+    noName.put("realName", "");
+    cases.put("no real name", noName);
+
+    for (var c : cases.entrySet()) {
+      Map<String, String> form = new HashMap<>(c.getValue());
+      form.put("csrf", anon.get("/apply").csrf());
+      Page r = anon.post("/apply", form);
+      assertEquals(200, r.status(), c.getKey());
+      assertEquals("error", r.messageKind(), c.getKey() + ": " + r.message());
+      assertFalse(r.message().isBlank(), c.getKey());
+      switch (c.getKey()) {
+        case "31 characters", "starts with a dot", "a space" -> assertEquals(nameRule, r.message(), c.getKey());
+        case "an active user's name" -> assertEquals("The user name bob is already taken.", r.message());
+        case "a pending applicant's name" -> assertEquals("The user name mallory is already taken.", r.message());
+        default -> { }
+      }
+    }
+    // nothing stored, nobody mailed
+    String usersTab = adminHttp.get("/users").body();
+    for (String name : List.of("a".repeat(31), ".dotty", "two words", "shorty", "twopass", "nomail", "noname")) {
+      assertFalse(usersTab.contains("data-user=\"" + name + "\""), name + " was stored");
+      assertTrue(smtp.all().stream().noneMatch(m -> m.subject().endsWith(": " + name)), name + " was mailed to the admin");
+    }
+    assertEquals("bob@users.test", Pattern.compile("<tr[^>]*data-user=\"bob\"[^>]*>.*?class=\"user-email\"[^>]*>([^<]*)<",
+        Pattern.DOTALL).matcher(usersTab).results().findFirst().orElseThrow().group(1), "bob's e-mail changed");
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   static ConsoleHttp http() {

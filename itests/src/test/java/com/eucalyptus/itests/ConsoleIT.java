@@ -393,6 +393,29 @@ class ConsoleIT {
     }
   }
 
+  @Test
+  @Order(13)
+  void anApplicationRejectedThroughTheMailedLinkIsMailedAndGone() {
+    user.logout();
+    user.open("/apply");
+    user.fill(Map.of("username", "eve", "password", "Eve-pass-1", "password2", "Eve-pass-1",
+        "realName", "Eve Eavesdropper", "email", "eve@users.test"));
+    user.click("apply-submit");
+    userBrowser.awaitText("Your application was sent to the administrator");
+    Mail mail = smtp.await(ADMIN_EMAIL, "Eucalyptus account application: eve", MAIL_WAIT);
+    String approve = mail.link("action=approve");
+
+    admin.open(mail.link("action=reject"));
+    adminBrowser.find(By.id("reject-form"));
+    admin.click("reject-submit");
+    adminBrowser.awaitText("The application of eve was rejected.");
+    smtp.await("eve@users.test", "Your Eucalyptus account application was rejected", MAIL_WAIT);
+    admin.open("/users");
+    assertFalse(adminBrowser.present(By.cssSelector("tr[data-user='eve']")), "a rejected application is still listed");
+    admin.open(approve);
+    assertTrue(admin.message().startsWith("This link is not valid"), "approve after reject: " + admin.message());
+  }
+
   /** Walrus answers on its path (an anonymous ListBuckets is refused; no Walrus answers 404). */
   static boolean walrusDeployed() {
     try {
