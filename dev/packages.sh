@@ -41,3 +41,41 @@ start_libvirt() {
   echo "libvirtd did not come up" >&2
   return 1
 }
+
+# The web console's browser tests: Debian's chromium, driven through Debian's chromedriver.
+EUCA_TEST_PACKAGES="$EUCA_TEST_PACKAGES chromium chromium-driver"
+# The head node's mail server (the guide: the console mails through SMTP on localhost:25):
+# Debian's exim4, local delivery only; dev/quickstart starts it with start_local_mta.
+EUCA_MTA_PACKAGES="exim4-daemon-light"
+
+# start_local_mta: exim4 listening on 127.0.0.1:25 (and ::1) for local delivery only (Debian's
+# default answer "local delivery only; not on a network"; mail to root lands in /var/mail/mail,
+# to other local users in /var/mail/USER), started as a daemon without systemd. Safe to rerun.
+start_local_mta() {
+  # shellcheck disable=SC2086
+  install_packages $EUCA_MTA_PACKAGES
+  local conf=/etc/exim4/update-exim4.conf.conf
+  if ! grep -q "^dc_eximconfig_configtype='local'" "$conf"; then
+    sed -i "s/^dc_eximconfig_configtype=.*/dc_eximconfig_configtype='local'/" "$conf"
+    update-exim4.conf
+  fi
+  smtp_answers 127.0.0.1 25 && return 0
+  /usr/sbin/exim4 -bd -q30m
+  local i
+  for i in $(seq 1 10); do
+    smtp_answers 127.0.0.1 25 && return 0
+    sleep 1
+  done
+  echo "exim4 does not answer on 127.0.0.1:25 (see /var/log/exim4/mainlog)" >&2
+  return 1
+}
+
+# smtp_answers HOST PORT: an SMTP server greets on HOST:PORT.
+smtp_answers() {
+  local greeting
+  { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1
+  read -r -t 5 greeting <&3 || greeting=""
+  printf 'QUIT\r\n' >&3 2>/dev/null || true
+  exec 3<&- 3>&-
+  [[ $greeting == 220* ]]
+}

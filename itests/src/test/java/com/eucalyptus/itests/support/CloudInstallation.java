@@ -25,6 +25,7 @@ public final class CloudInstallation implements AutoCloseable {
   public static final int CLOUD_PORT = 8773;
   public static final int CC_PORT = 8774;
   public static final int NC_PORT = 8775;
+  public static final int CONSOLE_PORT = 8443;
 
   private final Path source;
   private final Path home;
@@ -114,6 +115,16 @@ public final class CloudInstallation implements AutoCloseable {
 
   public void stop(String daemon) {
     initd(daemon, "stop");
+  }
+
+  /**
+   * Starts the CLC alone (the web console, accounts, EC2 API and Walrus need no CC or NC) and
+   * waits until its console answers on 8443 as well as its API on 8773.
+   */
+  public void startCloudOnly() {
+    start("cloud");
+    await(Duration.ofSeconds(60), "the web console on port " + CONSOLE_PORT,
+        () -> portOpen(CONSOLE_PORT) ? Boolean.TRUE : null);
   }
 
   public void startAll() {

@@ -10,10 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The real third-party EC2 clients the acceptance tests drive: python3-boto and awscli. */
+/** The real third-party clients the acceptance tests drive: python3-boto (EC2 and S3) and awscli. */
 public final class Ec2Clients {
-  private static Path botoScript;
-
   private Ec2Clients() {
   }
 
@@ -34,16 +32,35 @@ public final class Ec2Clients {
         Duration.ofMinutes(1));
   }
 
-  private static synchronized Path botoScript() {
-    if (botoScript == null) {
-      try (InputStream in = Ec2Clients.class.getResourceAsStream("/clients/ec2_boto.py")) {
-        Path p = Files.createTempFile("ec2_boto", ".py");
+  /**
+   * Runs clients/s3_boto.py (boto 2, signature v2, path-style, as euca2ools reached Walrus) against
+   * the Walrus of {@code walrusUrl} (http://HOST:PORT/services/Walrus). An S3 error prints
+   * "S3ERROR\t<status>\t<code>" and exits 3.
+   */
+  public static Shell.Result botoS3(String walrusUrl, CloudInstallation.Credentials c, String... command) {
+    java.net.URI u = java.net.URI.create(walrusUrl);
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script("s3_boto.py").toString(), u.getHost(),
+        String.valueOf(u.getPort() < 0 ? 80 : u.getPort()), c.accessKey(), c.secretKey()));
+    cmd.addAll(List.of(command));
+    return Shell.run(cmd, Map.of(), null, Duration.ofMinutes(1));
+  }
+
+  private static Path botoScript() {
+    return script("ec2_boto.py");
+  }
+
+  private static final Map<String, Path> scripts = new java.util.HashMap<>();
+
+  /** The client script clients/{@code name}, copied out of the test resources once. */
+  private static synchronized Path script(String name) {
+    return scripts.computeIfAbsent(name, n -> {
+      try (InputStream in = Ec2Clients.class.getResourceAsStream("/clients/" + n)) {
+        Path p = Files.createTempFile(n.replace(".py", ""), ".py");
         Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        botoScript = p;
+        return p;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-    return botoScript;
+    });
   }
 }
