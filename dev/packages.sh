@@ -1,9 +1,11 @@
 # Debian 12 packages the cloud and its tests need. Sourced by dev/quickstart and dev/test.
 # Runtime: java/maven come with the machine; libvirt + plain QEMU for the NC; openssl/curl for
-# euca_conf; rsync for --addnode.  Tests: python3-boto and awscli are the real clients the
-# acceptance tests drive; postgresql is the real server the persistence tests start.
+# euca_conf; rsync for --addnode; python3 (standard library only) + openssl for the euca-* image
+# commands; qemu and e2fsprogs (mke2fs -d, debugfs) also build and boot the test images.
+# Tests: python3-boto and awscli are the real clients the acceptance tests drive; postgresql is
+# the real server the persistence tests start.
 EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
-  curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs"
+  curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs python3"
 EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli postgresql openssh-server"
 
 # install_packages PKG... : installs what is missing, non-interactively, once.

@@ -1,0 +1,146 @@
+#!/bin/bash
+# Boots the project's test images for real: tools/make-test-images builds kernel, initrd and
+# busybox root; a key is injected into the root file system with debugfs (no mount); the root
+# becomes the first partition of a virtio disk; qemu-system-x86_64 (TCG) boots kernel + initrd
+# with root=/dev/vda1, user-mode networking (its DHCP), and 169.254.169.254:80 forwarded to a
+# stand-in metadata service (tools/test/metadata-stdio.py). Checks the console line (instance
+# id, user-data, address, key fingerprint as ssh-keygen -E md5 computes it), that the user-data
+# script ran, and that the guest's HTTP server answers; then that a second build is quick.
+# Prints one final line "N passed, M failed". KEEP=1 keeps the temp folder (console logs).
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+qemu_pid=
+cleanup() {
+  [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+  [ -n "${KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+passed=0 failed=0
+check() {
+  local name=$1; shift
+  if "$@" >"$tmp/out" 2>&1; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $name"
+    sed 's/^/    /' "$tmp/out" | tail -n 25
+  fi
+}
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+
+img=$tmp/images
+check "make-test-images builds the set" "$here/tools/make-test-images" "$img"
+[ -f "$img/images.env" ] || finish
+# shellcheck disable=SC1091
+. "$img/images.env"
+
+# the key, injected the way an NC does it: into /root/.ssh/authorized_keys of the root fs
+ssh-keygen -q -t rsa -b 2048 -N '' -C test@images -f "$tmp/key"
+want_fp=$(ssh-keygen -l -E md5 -f "$tmp/key.pub" | awk '{ print $2 }' | sed 's/^MD5://')
+cp --sparse=always "$img/$ROOT" "$tmp/root.img"
+inject_key() {
+  printf 'cd /root/.ssh\nwrite %s authorized_keys\nsif authorized_keys mode 0100600\nsif authorized_keys uid 0\nsif authorized_keys gid 0\n' \
+    "$tmp/key.pub" > "$tmp/debugfs.cmd"
+  debugfs -w -f "$tmp/debugfs.cmd" "$tmp/root.img" >/dev/null 2>&1
+  debugfs -R 'cat /root/.ssh/authorized_keys' "$tmp/root.img" 2>/dev/null | cmp - "$tmp/key.pub"
+}
+check "key injected with debugfs -w" inject_key
+
+# disk: an MBR with one Linux partition at 1 MiB holding the root file system
+make_disk() {
+  /usr/bin/python3 - "$tmp/root.img" "$tmp/disk.img" <<'EOF'
+import os, shutil, struct, sys
+root, disk = sys.argv[1], sys.argv[2]
+sectors = os.path.getsize(root) // 512
+entry = struct.pack("<B3sB3sII", 0x80, b"\xff\xff\xfe", 0x83, b"\xff\xff\xfe", 2048, sectors)
+mbr = bytearray(512)
+mbr[446:462] = entry
+mbr[510:512] = b"\x55\xaa"
+with open(disk, "wb") as out, open(root, "rb") as src:
+    out.write(mbr)
+    out.seek(2048 * 512)
+    shutil.copyfileobj(src, out)
+EOF
+}
+check "partitioned disk" make_disk
+
+# the metadata the guest should see
+iid=i-$(printf '%08X' $((RANDOM * 32768 + RANDOM)))
+token=ran-$RANDOM$RANDOM
+md=$tmp/metadata
+mkdir -p "$md/latest/meta-data"
+echo "$iid" > "$md/latest/meta-data/instance-id"
+printf '#!/bin/sh\necho %s > /www/ud.txt\n' "$token" > "$md/latest/user-data"
+ud_sha1=$(sha1sum < "$md/latest/user-data" | cut -c1-40)
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+http_port=$(free_port)
+console=$tmp/console.log
+# slirp forwards only addresses inside its own network: the guest's network is therefore the
+# link-local 169.254.0.0/16, which holds the metadata address as on EC2
+qemu-system-x86_64 -accel tcg -m 256 -smp 1 -display none -monitor none -no-reboot \
+  -serial "file:$console" \
+  -kernel "$img/$KERNEL" -initrd "$img/$RAMDISK" -append "root=/dev/vda1 console=ttyS0 panic=-1" \
+  -drive "file=$tmp/disk.img,format=raw,if=virtio" \
+  -netdev "user,id=n0,net=169.254.0.0/16,host=169.254.0.2,dhcpstart=169.254.0.15,guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/python3 $here/tools/test/metadata-stdio.py $md,hostfwd=tcp:127.0.0.1:$http_port-:80" \
+  -device virtio-net-pci,netdev=n0 >"$tmp/qemu.out" 2>&1 &
+qemu_pid=$!
+
+wait_ready() {
+  local i
+  for i in $(seq 1 100); do
+    grep -q 'EUCA-TEST-IMAGE-READY' "$console" 2>/dev/null && return 0
+    kill -0 "$qemu_pid" 2>/dev/null || { cat "$tmp/qemu.out"; tail -n 30 "$console"; return 1; }
+    sleep 1
+  done
+  tail -n 30 "$console"
+  return 1
+}
+check "guest boots and prints its line within 100 s" wait_ready
+line=$(grep -a 'EUCA-TEST-IMAGE-READY' "$console" | tr -d '\r' | head -n 1)
+echo "console: $line"
+field() { echo "$line" | sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p"; }
+t_iid() { [ "$(field instance-id)" = "$iid" ]; }
+t_ip() { field ip | grep -Eq '^169\.254\.0\.(1[5-9]|[2-9][0-9])$'; }
+t_fp() { [ "$(field key-fingerprint)" = "$want_fp" ]; }
+t_ud() { [ "$(field user-data-sha1)" = "$ud_sha1" ] && [ "${line##* user-data=}" = '#!/bin/sh' ]; }
+check "line shows the instance id" t_iid
+check "line shows the DHCP address" t_ip
+check "line shows the key's MD5 fingerprint ($want_fp)" t_fp
+check "line shows the user-data" t_ud
+t_http() { curl -sf --max-time 10 "http://127.0.0.1:$http_port/" | grep -q "instance-id=$iid"; }
+check "guest answers HTTP on port 80" t_http
+t_userdata_ran() {
+  local i
+  for i in $(seq 1 20); do
+    [ "$(curl -sf --max-time 5 "http://127.0.0.1:$http_port/ud.txt")" = "$token" ] && return 0
+    sleep 1
+  done
+  return 1
+}
+check "the user-data script ran" t_userdata_ran
+t_asked() { grep -qx /latest/meta-data/instance-id "$md/requests.log" && grep -qx /latest/user-data "$md/requests.log"; }
+check "asked the metadata service" t_asked
+kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; qemu_pid=
+
+# root=/dev/sda1 as a xen guest is told: the initrd finds the partition under the name the disk
+# really has (xvda1 under xen's blkfront, vda1 here)
+console=$tmp/console-sda.log
+qemu-system-x86_64 -accel tcg -m 256 -smp 1 -display none -monitor none -no-reboot \
+  -serial "file:$console" \
+  -kernel "$img/$KERNEL" -initrd "$img/$RAMDISK" -append "root=/dev/sda1 console=ttyS0 panic=-1" \
+  -drive "file=$tmp/disk.img,format=raw,if=virtio,snapshot=on" \
+  -netdev "user,id=n0,net=169.254.0.0/16,host=169.254.0.2,dhcpstart=169.254.0.15,guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/python3 $here/tools/test/metadata-stdio.py $md" \
+  -device virtio-net-pci,netdev=n0 >"$tmp/qemu.out" 2>&1 &
+qemu_pid=$!
+t_sda() { wait_ready && grep -aq 'initrd: /dev/sda1 not found, using /dev/vda1' "$console"; }
+check "root=/dev/sda1 (the xen spelling) boots from the virtio disk's first partition" t_sda
+kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; qemu_pid=
+
+t_quick() {
+  local start=$SECONDS
+  "$here/tools/make-test-images" "$img" | grep -q 'up to date' && [ $((SECONDS - start)) -le 10 ]
+}
+check "second run is quick and changes nothing" t_quick
+finish
