@@ -20,6 +20,9 @@ public interface Hypervisor extends AutoCloseable {
   /** The state of guest {@code name} if it carries {@code owner}'s mark; ABSENT otherwise. */
   GuestState state(String name, String owner) throws HypervisorException;
 
+  /** Whether a domain called {@code name} exists, whoever started it. */
+  boolean nameTaken(String name) throws HypervisorException;
+
   /** Stops guest {@code name} at once (pulls the plug); nothing happens when it is not there. */
   void destroy(String name) throws HypervisorException;
 

@@ -112,7 +112,7 @@ public final class InstanceManager implements NodeResources.InstanceUsage {
       if (existing != null && existing.state() != InstanceState.TEARDOWN) {
         throw new IllegalArgumentException("instance " + r.instanceId() + " already exists on this node (" + existing.state().stateName() + ")");
       }
-      if (hypervisor.state(r.instanceId(), settings.owner()) != Hypervisor.GuestState.ABSENT) {
+      if (hypervisor.nameTaken(r.instanceId())) {
         throw new IllegalArgumentException("a domain named " + r.instanceId() + " already runs on this node");
       }
       Path dir = settings.instancePath().resolve(r.userId()).resolve(r.instanceId());
@@ -134,16 +134,22 @@ public final class InstanceManager implements NodeResources.InstanceUsage {
   private void launch(Instance instance) {
     try {
       GuestDefinition g = launcher.prepare(instance);
+      if (instance.terminateRequested()) {
+        LOG.info("instance {} was terminated while being prepared: not started", instance.id());
+        cleanUp(instance);
+        return;
+      }
+      // not under the instance's lock: starting may take a while, and describe must not wait
+      launcher.start(g);
       synchronized (instance) {
-        if (instance.terminateRequested()) {
-          LOG.info("instance {} was terminated while being prepared: not started", instance.id());
-        } else {
-          launcher.start(g);
+        if (!instance.terminateRequested()) {
           instance.toExtant();
           LOG.info("instance {} is running", instance.id());
           return;
         }
       }
+      LOG.info("instance {} was terminated while starting: destroying it", instance.id());
+      hypervisor.destroy(instance.id());
       cleanUp(instance);
     } catch (IOException | HypervisorException | RuntimeException e) {
       LOG.error("instance {} failed to start: {}", instance.id(), e.getMessage());

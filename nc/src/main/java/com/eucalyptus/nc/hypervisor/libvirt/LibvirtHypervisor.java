@@ -5,6 +5,7 @@ import com.eucalyptus.nc.hypervisor.Hypervisor;
 import com.eucalyptus.nc.hypervisor.HypervisorException;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
@@ -18,15 +19,18 @@ import org.libvirt.NodeInfo;
 
 /**
  * {@link Hypervisor} through libvirt (libvirt-java over JNA). One connection, shared by the NC's
- * threads; if a call fails because the connection broke (libvirtd restarted), it is opened again
- * once and the call retried. Guests are transient domains named by instance id, marked with
+ * threads (libvirt connections are thread-safe, so a slow domain start does not hold up a
+ * describe); if a call fails because the connection broke (libvirtd restarted), it is opened
+ * again once and the call retried. Guests are transient domains named by instance id, marked with
  * {@link DomainXml#METADATA_NS} metadata holding the owning NC's mark.
  */
 public final class LibvirtHypervisor implements Hypervisor {
   private static final Logger LOG = LogManager.getLogger(LibvirtHypervisor.class);
   private static final Pattern OWNER = Pattern.compile("owner=['\"]([^'\"]*)['\"]");
   private final String uri;
-  private Connect connection;
+  /** Calls share the connection (read lock); replacing it takes the write lock. */
+  private final ReentrantReadWriteLock connectionLock = new ReentrantReadWriteLock();
+  private volatile Connect connection;
 
   private LibvirtHypervisor(String uri, Connect connection) {
     this.uri = uri;
@@ -56,20 +60,35 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   /** Runs {@code call}; when it fails because the connection died, reconnects and tries once more. */
-  private synchronized <T> T call(String what, Call<T> call) throws HypervisorException {
+  private <T> T call(String what, Call<T> call) throws HypervisorException {
+    Connect used = null;
+    connectionLock.readLock().lock();
     try {
-      return call.on(connection);
+      used = connection;
+      return call.on(used);
     } catch (LibvirtException first) {
       if (alive()) {
         throw new HypervisorException(what + " on " + uri + " failed: " + first.getMessage(), first);
       }
-      LOG.warn("libvirt connection to {} lost ({}); reconnecting", uri, first.getMessage());
-      reconnect();
-      try {
-        return call.on(connection);
-      } catch (LibvirtException again) {
-        throw new HypervisorException(what + " on " + uri + " failed: " + again.getMessage(), again);
+    } finally {
+      connectionLock.readLock().unlock();
+    }
+    connectionLock.writeLock().lock();
+    try {
+      if (connection == used) {
+        LOG.warn("libvirt connection to {} lost; reconnecting", uri);
+        reconnect();
       }
+    } finally {
+      connectionLock.writeLock().unlock();
+    }
+    connectionLock.readLock().lock();
+    try {
+      return call.on(connection);
+    } catch (LibvirtException again) {
+      throw new HypervisorException(what + " on " + uri + " failed: " + again.getMessage(), again);
+    } finally {
+      connectionLock.readLock().unlock();
     }
   }
 
@@ -131,6 +150,17 @@ public final class LibvirtHypervisor implements Hypervisor {
       } finally {
         d.free();
       }
+    });
+  }
+
+  @Override
+  public boolean nameTaken(String name) throws HypervisorException {
+    return call("looking up " + name, c -> {
+      Domain d = lookup(c, name);
+      if (d != null) {
+        d.free();
+      }
+      return d != null;
     });
   }
 
@@ -223,7 +253,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     try {
       connection.close();
     } catch (LibvirtException ignored) {
