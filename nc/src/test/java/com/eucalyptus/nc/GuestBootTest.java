@@ -53,7 +53,12 @@ class GuestBootTest {
   static final String RUN = HexFormat.of().formatHex(new byte[] {(byte) new Random().nextInt(), (byte) new Random().nextInt(),
       (byte) new Random().nextInt()}).toUpperCase();
   static final String BRIDGE = "eucant" + RUN.toLowerCase().substring(0, 4);
-  static final String KEY = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDguestboottest nc-test";
+  static final String VETH = "eucv" + RUN.toLowerCase().substring(0, 4);
+  static final String NETNS = "euca-nc-site-" + RUN.toLowerCase();
+  static final List<Process> siteProcesses = new ArrayList<>();
+  static String siteNet;
+  static Path keyFile;
+  static String KEY;
   static Path home;
   static EucaPaths paths;
   static WalrusImageStandIn walrus;
@@ -88,6 +93,9 @@ class GuestBootTest {
       Pem.writeCertificate(paths.keysDir().resolve(who + "-cert.pem"), i.certificate());
       Pem.writePrivateKey(paths.keysDir().resolve(who + "-pk.pem"), i.keyPair().getPrivate());
     }
+    keyFile = home.resolve("id_rsa");
+    sh("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-C", "nc-boot-test", "-f", keyFile.toString());
+    KEY = Files.readString(home.resolve("id_rsa.pub")).strip();
     Path images = Path.of(System.getProperty("euca.test.images", System.getProperty("java.io.tmpdir") + "/euca-test-images"));
     Files.createDirectories(images);
     CommandResult made = SH.run(List.of(Path.of("..", "tools", "make-test-images").toAbsolutePath().normalize().toString(),
@@ -103,8 +111,50 @@ class GuestBootTest {
     root = walrus.publish("images", "busybox", images.resolve(env.getProperty("ROOT")));
     sh("ip", "link", "add", "name", BRIDGE, "type", "bridge");
     sh("ip", "link", "set", BRIDGE, "up");
+    siteNetwork();
     port = freePort();
     nc = NodeControllerMain.start(paths, conf(port, home.resolve("instances")));
+  }
+
+  /**
+   * The site's side of SYSTEM mode, as a site admin would have it (standing in for the site's
+   * router and the CLC's metadata service, which the CLC-level acceptance test provides for real):
+   * a namespace on the bridge with a DHCP server (busybox udhcpd, from the test image's busybox
+   * package) and 169.254.169.254:80 answering instance-id and user-data (busybox httpd). So the
+   * guest's NIC, with the MAC the CC chose, gets a lease and the image's init prints its READY
+   * line with the fingerprint of the key the NC put into its root file system.
+   */
+  static void siteNetwork() throws Exception {
+    Path cache = Path.of(System.getenv().getOrDefault("EUCA_IMAGE_CACHE", System.getProperty("user.home") + "/.cache/eucalyptus/test-images"));
+    Path deb;
+    try (var s = Files.newDirectoryStream(cache, "busybox-static_*.deb")) {
+      deb = s.iterator().next();
+    }
+    Path bb = home.resolve("busybox");
+    sh("dpkg-deb", "-x", deb.toString(), bb.toString());
+    Path busybox = bb.resolve("bin/busybox");
+    String net = "10.254." + (1 + new Random().nextInt(250)) + ".";
+    sh("ip", "netns", "add", NETNS);
+    sh("ip", "link", "add", VETH + "h", "type", "veth", "peer", "name", VETH + "n");
+    sh("ip", "link", "set", VETH + "h", "master", BRIDGE, "up");
+    sh("ip", "link", "set", VETH + "n", "netns", NETNS);
+    sh("ip", "netns", "exec", NETNS, "ip", "link", "set", "lo", "up");
+    sh("ip", "netns", "exec", NETNS, "ip", "addr", "add", net + "1/24", "dev", VETH + "n");
+    sh("ip", "netns", "exec", NETNS, "ip", "addr", "add", "169.254.169.254/32", "dev", VETH + "n");
+    sh("ip", "netns", "exec", NETNS, "ip", "link", "set", VETH + "n", "up");
+    Path site = Files.createDirectories(home.resolve("site"));
+    Files.writeString(site.resolve("udhcpd.conf"), "interface " + VETH + "n\nstart " + net + "10\nend " + net + "20\n"
+        + "option subnet 255.255.255.0\noption router " + net + "1\nlease_file " + site.resolve("leases") + "\npidfile "
+        + site.resolve("udhcpd.pid") + "\n");
+    Files.createFile(site.resolve("leases"));
+    Path md = Files.createDirectories(site.resolve("www/latest/meta-data"));
+    Files.writeString(md.resolve("instance-id"), "i-" + RUN + "01\n");
+    Files.writeString(site.resolve("www/latest/user-data"), "hello from the boot test\n");
+    siteProcesses.add(new ProcessBuilder("ip", "netns", "exec", NETNS, busybox.toString(), "udhcpd", "-f",
+        site.resolve("udhcpd.conf").toString()).redirectErrorStream(true).redirectOutput(site.resolve("udhcpd.log").toFile()).start());
+    siteProcesses.add(new ProcessBuilder("ip", "netns", "exec", NETNS, busybox.toString(), "httpd", "-f", "-p", "169.254.169.254:80",
+        "-h", site.resolve("www").toString()).redirectErrorStream(true).redirectOutput(site.resolve("httpd.log").toFile()).start());
+    siteNet = net;
   }
 
   @AfterAll
@@ -112,6 +162,12 @@ class GuestBootTest {
     if (nc != null) {
       nc.stop();
     }
+    for (Process p : siteProcesses) {
+      p.destroy(); // ip netns exec passes the signal on: these are the processes this test started
+      p.waitFor();
+    }
+    SH.run("ip", "link", "del", VETH + "h");
+    SH.run("ip", "netns", "del", NETNS);
     for (String d : domains) {
       SH.run("virsh", "-c", "qemu:///system", "destroy", d);
     }
@@ -294,6 +350,14 @@ class GuestBootTest {
     String log = console(id);
     assertEquals(1, count(log, "Linux version"), log);
     assertTrue(log.contains("root=/dev/vda1"), log);
+    // the guest's NIC got a lease on the bridge, and its init read the key the NC injected
+    String fingerprint = SH.run("ssh-keygen", "-l", "-E", "md5", "-f", keyFile + ".pub").stdout().split("\\s+")[1].replace("MD5:", "");
+    await("the image's READY line", Duration.ofSeconds(120), quietly(() -> console(id).contains("EUCA-TEST-IMAGE-READY")));
+    String ready = console(id).lines().filter(l -> l.contains("EUCA-TEST-IMAGE-READY")).findFirst().orElseThrow();
+    assertTrue(ready.contains("instance-id=" + id), ready);
+    assertTrue(ready.contains("ip=" + siteNet), ready);
+    assertTrue(ready.contains("key-fingerprint=" + fingerprint), ready + " / " + fingerprint);
+    assertTrue(ready.contains("user-data=hello from the boot test"), ready);
 
     NcRebootInstanceType rb = new NcRebootInstanceType();
     rb.setInstanceId(id);
