@@ -13,7 +13,23 @@ import com.eucalyptus.runtime.soap.KeySource;
 import com.eucalyptus.runtime.soap.SoapServer;
 import com.eucalyptus.wsdl.nc.EucalyptusNCMessageReceiverInOut;
 import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
+import com.eucalyptus.nc.disks.DiskTools;
+import com.eucalyptus.nc.disks.InstanceDiskBuilder;
+import com.eucalyptus.nc.images.ImageCache;
+import com.eucalyptus.nc.images.WalrusImageClient;
+import com.eucalyptus.nc.images.WalrusRequestSigner;
+import com.eucalyptus.nc.instances.InstanceManager;
+import com.eucalyptus.nc.instances.InstanceSettings;
+import com.eucalyptus.runtime.crypto.Pem;
+import com.eucalyptus.runtime.exec.CommandRunner;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.axis2.context.MessageContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -44,14 +60,21 @@ public final class NodeControllerMain {
     }
   }
 
-  /** A started NC: its SOAP server and its hypervisor connection. */
-  public record Running(SoapServer server, LibvirtHypervisor hypervisor) {
+  /** A started NC: its SOAP server, its instances and its hypervisor connection. */
+  public record Running(SoapServer server, LibvirtHypervisor hypervisor, InstanceManager instances, ExecutorService launches) {
     public int port() {
       return server.port();
     }
 
+    /** Stops serving; running guests keep running (a restarted NC adopts them). */
     public void stop() {
       server.stop();
+      launches.shutdownNow();
+      try {
+        launches.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       hypervisor.close();
     }
   }
@@ -59,22 +82,38 @@ public final class NodeControllerMain {
   /**
    * Connects to the hypervisor and serves EucalyptusNC; used by the daemon and by tests. Conf keys:
    * NC_PORT (8775), HYPERVISOR (kvm), LIBVIRT_URI (default from HYPERVISOR: qemu:///system or
-   * xen:///), INSTANCE_PATH, MAX_MEM (MB), MAX_CORES, MAX_DISK (GB), ENABLE_WS_SECURITY (Y).
+   * xen:///), INSTANCE_PATH, MAX_MEM (MB), MAX_CORES, MAX_DISK (GB), ENABLE_WS_SECURITY (Y),
+   * NC_CACHE_SIZE (MB, 99999), SWAP_SIZE (MB, 512), MANUAL_INSTANCES_CLEANUP (N), VNET_BRIDGE,
+   * NC_TEARDOWN_RETENTION (seconds an ended instance is still reported, 180).
    */
   public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
     HypervisorType type = HypervisorType.parse(conf.get("HYPERVISOR", "kvm"));
     String uri = conf.get("LIBVIRT_URI", type.defaultUri());
     LibvirtHypervisor hypervisor = LibvirtHypervisor.connect(uri);
     Path instancePath = Path.of(conf.get("INSTANCE_PATH", paths.home().resolve("instances").toString()));
+    ExecutorService launches = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "nc-launch");
+      t.setDaemon(true);
+      return t;
+    });
+    InstanceManager instances;
+    try {
+      instances = instances(paths, conf, type, hypervisor, instancePath, launches);
+    } catch (Exception | Error e) {
+      launches.shutdownNow();
+      hypervisor.close();
+      throw e;
+    }
     NodeResources resources = new NodeResources(hypervisor, instancePath,
-        new NodeResources.Limits(conf.getInt("MAX_MEM", 0), conf.getInt("MAX_CORES", 0), conf.getInt("MAX_DISK", 0)),
-        NodeResources.InstanceUsage.NONE);
-    NodeService service = new NodeService(resources);
+        new NodeResources.Limits(conf.getInt("MAX_MEM", 0), conf.getInt("MAX_CORES", 0), conf.getInt("MAX_DISK", 0)), instances);
+    int port = conf.getInt("NC_PORT", 8775);
+    NodeService service = new NodeService(resources, instances,
+        "http://" + localHostName() + ":" + port + "/axis2/services/EucalyptusNC");
     KeySource keys = conf.getBoolean("ENABLE_WS_SECURITY", true)
         ? KeySource.files(paths.keysDir(), "node-pk.pem", "node-cert.pem", "cluster-cert.pem") : null;
     SoapServer server;
     try {
-      server = new SoapServer(conf.getInt("NC_PORT", 8775), keys);
+      server = new SoapServer(port, keys);
       server.addService(EucalyptusNCStub.class.getResourceAsStream("/wsdl/eucalyptus_nc.wsdl"), "EucalyptusNC",
           new EucalyptusNCMessageReceiverInOut() {
             @Override
@@ -84,10 +123,49 @@ public final class NodeControllerMain {
           });
       server.start();
     } catch (Exception | Error e) {
+      launches.shutdownNow();
       hypervisor.close();
       throw e;
     }
     LogManager.getLogger(NodeControllerMain.class).info("hypervisor {} via {}, instances under {}", type, uri, instancePath);
-    return new Running(server, hypervisor);
+    return new Running(server, hypervisor, instances, launches);
+  }
+
+  private static InstanceManager instances(EucaPaths paths, EucalyptusConf conf, HypervisorType type, LibvirtHypervisor hypervisor,
+      Path instancePath, ExecutorService launches) throws Exception {
+    Logger log = LogManager.getLogger(NodeControllerMain.class);
+    Files.createDirectories(instancePath);
+    Path absolute = instancePath.toAbsolutePath().normalize();
+    WalrusRequestSigner signer = null;
+    Path nodeKey = paths.keysDir().resolve("node-pk.pem");
+    Path nodeCert = paths.keysDir().resolve("node-cert.pem");
+    if (Files.isReadable(nodeKey) && Files.isReadable(nodeCert)) {
+      signer = new WalrusRequestSigner(Pem.readPrivateKey(nodeKey), Pem.readCertificate(nodeCert));
+    } else {
+      log.warn("no {} / {}: requests to Walrus go unsigned and Walrus will refuse them (euca_conf --synckeys)", nodeKey, nodeCert);
+    }
+    long cacheMb = conf.getInt("NC_CACHE_SIZE", 99999);
+    ImageCache cache = new ImageCache(absolute.resolve(InstanceManager.CACHE_OWNER_DIR).resolve("cache"), cacheMb * 1024 * 1024,
+        new WalrusImageClient(signer, 3, Duration.ofSeconds(2)));
+    cache.verifyAtStart();
+    String bridge = conf.get("VNET_BRIDGE", "").strip();
+    if (bridge.isEmpty()) {
+      log.warn("VNET_BRIDGE is not set: instances get no network interface");
+    }
+    InstanceSettings settings = new InstanceSettings(absolute, "nc:" + absolute, type, bridge.isEmpty() ? null : bridge,
+        conf.getInt("SWAP_SIZE", 512), conf.getBoolean("MANUAL_INSTANCES_CLEANUP", false),
+        Duration.ofSeconds(conf.getInt("NC_TEARDOWN_RETENTION", 180)));
+    InstanceManager instances = InstanceManager.create(hypervisor, cache, new InstanceDiskBuilder(new DiskTools(new CommandRunner())),
+        settings, launches);
+    instances.adopt();
+    return instances;
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
   }
 }

@@ -181,4 +181,44 @@ class NodeControllerTest {
       nc.stop();
     }
   }
+
+  @Test
+  void refusedInstanceRequestsAreFaultsWithTheReasonAndTheNcGoesOn() throws Exception {
+    int port = freePort();
+    NodeControllerMain.Running nc = NodeControllerMain.start(paths, conf(port, "MAX_MEM", "100", "MAX_CORES", "2", "MAX_DISK", "5"));
+    try {
+      WsSecurityKeys keys = clusterKeys();
+      EucalyptusNCStub stub = SoapClients.secure(new EucalyptusNCStub(SoapClients.clientContext(),
+          "http://127.0.0.1:" + port + "/axis2/services/EucalyptusNC"), keys, Duration.ofSeconds(30));
+      com.eucalyptus.wsdl.nc.types.NcRunInstanceType t = new com.eucalyptus.wsdl.nc.types.NcRunInstanceType();
+      t.setInstanceId("i-00000001");
+      t.setUserId("admin");
+      t.setImageId("emi-00000001");
+      t.setKernelId("eki-00000001");
+      t.setImageURL("http://127.0.0.1:1/services/Walrus/b/i.manifest.xml");
+      t.setKernelURL("http://127.0.0.1:1/services/Walrus/b/k.manifest.xml");
+      com.eucalyptus.wsdl.nc.types.VirtualMachineType vm = new com.eucalyptus.wsdl.nc.types.VirtualMachineType();
+      vm.setMemory(200);
+      vm.setCores(1);
+      vm.setDisk(1);
+      t.setInstanceType(vm);
+      com.eucalyptus.wsdl.nc.types.NcRunInstance run = new com.eucalyptus.wsdl.nc.types.NcRunInstance();
+      run.setNcRunInstance(t);
+      AxisFault tooBig = assertThrows(AxisFault.class, () -> stub.ncRunInstance(run));
+      assertTrue(tooBig.getMessage().contains("not enough resources") && tooBig.getMessage().contains("asked 200 MB"), tooBig.getMessage());
+      vm.setMemory(50);
+      t.setImageURL("file:///etc/passwd");
+      AxisFault badUrl = assertThrows(AxisFault.class, () -> stub.ncRunInstance(run));
+      assertTrue(badUrl.getMessage().contains("imageURL") && badUrl.getMessage().contains("not an http(s) URL"), badUrl.getMessage());
+      com.eucalyptus.wsdl.nc.types.NcTerminateInstanceType tt = new com.eucalyptus.wsdl.nc.types.NcTerminateInstanceType();
+      tt.setInstanceId("i-DEADBEEF");
+      com.eucalyptus.wsdl.nc.types.NcTerminateInstance term = new com.eucalyptus.wsdl.nc.types.NcTerminateInstance();
+      term.setNcTerminateInstance(tt);
+      AxisFault unknown = assertThrows(AxisFault.class, () -> stub.ncTerminateInstance(term));
+      assertTrue(unknown.getMessage().contains("no instance i-DEADBEEF"), unknown.getMessage());
+      assertEquals(100, describe(port, keys).getMemorySizeAvailable(), "still answering, nothing held");
+    } finally {
+      nc.stop();
+    }
+  }
 }

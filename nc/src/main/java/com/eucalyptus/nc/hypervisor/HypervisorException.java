@@ -5,4 +5,8 @@ public class HypervisorException extends Exception {
   public HypervisorException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  public HypervisorException(String message) {
+    super(message);
+  }
 }

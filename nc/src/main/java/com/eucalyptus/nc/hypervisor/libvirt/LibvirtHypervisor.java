@@ -1,22 +1,36 @@
 package com.eucalyptus.nc.hypervisor.libvirt;
 
+import com.eucalyptus.nc.hypervisor.GuestDefinition;
 import com.eucalyptus.nc.hypervisor.Hypervisor;
 import com.eucalyptus.nc.hypervisor.HypervisorException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 
 /**
  * {@link Hypervisor} through libvirt (libvirt-java over JNA). One connection, shared by the NC's
- * threads; if a call fails because the connection broke (libvirtd restarted), it is opened again
- * once and the call retried.
+ * threads (libvirt connections are thread-safe, so a slow domain start does not hold up a
+ * describe); if a call fails because the connection broke (libvirtd restarted), it is opened
+ * again once and the call retried. Guests are transient domains named by instance id, marked with
+ * {@link DomainXml#METADATA_NS} metadata holding the owning NC's mark.
  */
 public final class LibvirtHypervisor implements Hypervisor {
   private static final Logger LOG = LogManager.getLogger(LibvirtHypervisor.class);
+  private static final Pattern OWNER = Pattern.compile("owner=['\"]([^'\"]*)['\"]");
   private final String uri;
-  private Connect connection;
+  /** Calls share the connection (read lock); replacing it takes the write lock. */
+  private final ReentrantReadWriteLock connectionLock = new ReentrantReadWriteLock();
+  private volatile Connect connection;
 
   private LibvirtHypervisor(String uri, Connect connection) {
     this.uri = uri;
@@ -40,24 +54,189 @@ public final class LibvirtHypervisor implements Hypervisor {
     return uri;
   }
 
-  @Override
-  public synchronized HostInfo hostInfo() throws HypervisorException {
-    NodeInfo info;
+  /** One libvirt call on the connection. */
+  private interface Call<T> {
+    T on(Connect c) throws LibvirtException;
+  }
+
+  /** Runs {@code call}; when it fails because the connection died, reconnects and tries once more. */
+  private <T> T call(String what, Call<T> call) throws HypervisorException {
+    Connect used = null;
+    connectionLock.readLock().lock();
     try {
-      info = connection.nodeInfo();
+      used = connection;
+      return call.on(used);
     } catch (LibvirtException first) {
       if (alive()) {
-        throw new HypervisorException("virNodeGetInfo on " + uri + " failed: " + first.getMessage(), first);
+        throw new HypervisorException(what + " on " + uri + " failed: " + first.getMessage(), first);
       }
-      LOG.warn("libvirt connection to {} lost ({}); reconnecting", uri, first.getMessage());
-      reconnect();
-      try {
-        info = connection.nodeInfo();
-      } catch (LibvirtException again) {
-        throw new HypervisorException("virNodeGetInfo on " + uri + " failed: " + again.getMessage(), again);
-      }
+    } finally {
+      connectionLock.readLock().unlock();
     }
+    connectionLock.writeLock().lock();
+    try {
+      if (connection == used) {
+        LOG.warn("libvirt connection to {} lost; reconnecting", uri);
+        reconnect();
+      }
+    } finally {
+      connectionLock.writeLock().unlock();
+    }
+    connectionLock.readLock().lock();
+    try {
+      return call.on(connection);
+    } catch (LibvirtException again) {
+      throw new HypervisorException(what + " on " + uri + " failed: " + again.getMessage(), again);
+    } finally {
+      connectionLock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public HostInfo hostInfo() throws HypervisorException {
+    NodeInfo info = call("virNodeGetInfo", Connect::nodeInfo);
     return new HostInfo(info.memory / 1024, info.cpus);
+  }
+
+  @Override
+  public void start(GuestDefinition guest) throws HypervisorException {
+    String xml = DomainXml.of(guest);
+    call("virDomainCreateXML " + guest.name(), c -> {
+      c.domainCreateXML(xml, 0).free();
+      return null;
+    });
+    LOG.info("started domain {}", guest.name());
+  }
+
+  @Override
+  public Set<String> ownedGuests(String owner) throws HypervisorException {
+    return call("listing domains", c -> {
+      Set<String> names = new LinkedHashSet<>();
+      for (int id : c.listDomains()) {
+        Domain d;
+        try {
+          d = c.domainLookupByID(id);
+        } catch (LibvirtException gone) {
+          continue; // ended between the listing and the lookup
+        }
+        try {
+          if (owner.equals(ownerOf(d))) {
+            names.add(d.getName());
+          }
+        } finally {
+          d.free();
+        }
+      }
+      return names;
+    });
+  }
+
+  @Override
+  public GuestState state(String name, String owner) throws HypervisorException {
+    return call("state of " + name, c -> {
+      Domain d = lookup(c, name);
+      if (d == null) {
+        return GuestState.ABSENT;
+      }
+      try {
+        if (!owner.equals(ownerOf(d))) {
+          return GuestState.ABSENT;
+        }
+        DomainInfo.DomainState s = d.getInfo().state;
+        return switch (s) {
+          case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PMSUSPENDED -> GuestState.RUNNING;
+          default -> GuestState.STOPPED;
+        };
+      } finally {
+        d.free();
+      }
+    });
+  }
+
+  @Override
+  public boolean nameTaken(String name) throws HypervisorException {
+    return call("looking up " + name, c -> {
+      Domain d = lookup(c, name);
+      if (d != null) {
+        d.free();
+      }
+      return d != null;
+    });
+  }
+
+  @Override
+  public void destroy(String name) throws HypervisorException {
+    call("virDomainDestroy " + name, c -> {
+      Domain d = lookup(c, name);
+      if (d != null) {
+        try {
+          if (d.isActive() == 1) {
+            d.destroy();
+          }
+        } catch (LibvirtException e) {
+          if (e.getError().getCode() != Error.ErrorNumber.VIR_ERR_OPERATION_INVALID) {
+            throw e; // "domain is not running" means it ended meanwhile: done
+          }
+        } finally {
+          d.free();
+        }
+      }
+      return null;
+    });
+  }
+
+  /**
+   * kvm/qemu: virDomainReset, a hard reset as the reset button does (a guest without an ACPI
+   * daemon would ignore a polite reboot request); xen: virDomainReboot.
+   */
+  @Override
+  public void reboot(String name) throws HypervisorException {
+    boolean found = call("rebooting " + name, c -> {
+      Domain d = lookup(c, name);
+      if (d == null) {
+        return false;
+      }
+      try {
+        if ("xen".equalsIgnoreCase(c.getType())) {
+          d.reboot(0);
+        } else {
+          d.reset();
+        }
+      } finally {
+        d.free();
+      }
+      return true;
+    });
+    if (!found) {
+      throw new HypervisorException("rebooting " + name + ": there is no such domain");
+    }
+  }
+
+  /** The domain, or null when there is none of that name. */
+  private static Domain lookup(Connect c, String name) throws LibvirtException {
+    try {
+      return c.domainLookupByName(name);
+    } catch (LibvirtException e) {
+      if (e.getError() != null && e.getError().getCode() == Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** The owner mark in the domain's NC metadata, or null for a domain without it (not ours). */
+  private static String ownerOf(Domain d) {
+    try {
+      String meta = d.getMetadata(Domain.MetadataType.ELEMENT, DomainXml.METADATA_NS, 0);
+      Matcher m = OWNER.matcher(meta == null ? "" : meta);
+      return m.find() ? unescape(m.group(1)) : null;
+    } catch (LibvirtException e) {
+      return null; // VIR_ERR_NO_DOMAIN_METADATA: some other program's domain
+    }
+  }
+
+  private static String unescape(String s) {
+    return s.replace("&apos;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
   }
 
   private boolean alive() {
@@ -74,7 +253,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     try {
       connection.close();
     } catch (LibvirtException ignored) {
