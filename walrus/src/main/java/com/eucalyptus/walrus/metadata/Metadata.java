@@ -1,6 +1,7 @@
 package com.eucalyptus.walrus.metadata;
 
 import com.eucalyptus.walrus.S3Exception;
+import jakarta.persistence.LockModeType;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -50,6 +51,19 @@ public final class Metadata {
 
   public static BucketEntity bucket(Session s, String name) throws S3Exception {
     BucketEntity b = name == null ? null : s.find(BucketEntity.class, name);
+    if (b == null) {
+      throw new S3Exception(404, "NoSuchBucket", "The specified bucket does not exist");
+    }
+    return b;
+  }
+
+  /**
+   * The bucket, locked until the transaction ends: a write commits into it and a delete removes it
+   * one after the other, so no object row is committed into a bucket being deleted and two
+   * writes cannot both slip under the bucket size limit.
+   */
+  public static BucketEntity lockedBucket(Session s, String name) throws S3Exception {
+    BucketEntity b = name == null ? null : s.find(BucketEntity.class, name, LockModeType.PESSIMISTIC_WRITE);
     if (b == null) {
       throw new S3Exception(404, "NoSuchBucket", "The specified bucket does not exist");
     }
