@@ -1,6 +1,7 @@
 package com.eucalyptus.walrus.metadata;
 
 import com.eucalyptus.walrus.S3Exception;
+import jakarta.persistence.LockModeType;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,6 +57,19 @@ public final class Metadata {
     return b;
   }
 
+  /**
+   * The bucket, locked until the transaction ends: a write commits into it and a delete removes it
+   * one after the other, so no object row is committed into a bucket being deleted and two
+   * writes cannot both slip under the bucket size limit.
+   */
+  public static BucketEntity lockedBucket(Session s, String name) throws S3Exception {
+    BucketEntity b = name == null ? null : s.find(BucketEntity.class, name, LockModeType.PESSIMISTIC_WRITE);
+    if (b == null) {
+      throw new S3Exception(404, "NoSuchBucket", "The specified bucket does not exist");
+    }
+    return b;
+  }
+
   public static ObjectEntity object(Session s, String bucket, String key) {
     return s.createQuery("from ObjectEntity where bucket = :b and key = :k", ObjectEntity.class)
         .setParameter("b", bucket).setParameter("k", key).getResultStream().findFirst().orElse(null);
@@ -63,6 +77,24 @@ public final class Metadata {
 
   public static List<ObjectEntity> objects(Session s, String bucket) {
     return s.createQuery("from ObjectEntity where bucket = :b", ObjectEntity.class).setParameter("b", bucket).getResultList();
+  }
+
+  /**
+   * At least the bucket's objects whose key starts with {@code prefix} (the caller filters
+   * exactly): portable, no LIKE and its escapes; the prefix is cut before any surrogate pair,
+   * which databases count differently (code points or UTF-16 units).
+   */
+  public static List<ObjectEntity> objects(Session s, String bucket, String prefix) {
+    int cut = 0;
+    while (prefix != null && cut < prefix.length() && !Character.isSurrogate(prefix.charAt(cut))) {
+      cut++;
+    }
+    if (cut == 0) {
+      return objects(s, bucket);
+    }
+    String p = prefix.substring(0, cut);
+    return s.createQuery("from ObjectEntity where bucket = :b and substring(key, 1, :n) = :p", ObjectEntity.class)
+        .setParameter("b", bucket).setParameter("n", p.length()).setParameter("p", p).getResultList();
   }
 
   public static long objectCount(Session s, String bucket) {

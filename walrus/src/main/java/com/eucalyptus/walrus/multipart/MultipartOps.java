@@ -67,7 +67,7 @@ public final class MultipartOps {
     u.headers = ObjectHeaders.from(call.req);
     u.acl = acl.encode();
     ctx.meta().tx(s -> {
-      Metadata.bucket(s, u.bucket);
+      Metadata.lockedBucket(s, u.bucket);
       s.persist(u);
       return null;
     });

@@ -93,7 +93,7 @@ public final class BucketOps {
     String name = call.target.bucket();
     List<String> partFiles = new ArrayList<>();
     ctx.meta().tx(s -> {
-      BucketEntity b = Metadata.bucket(s, name);
+      BucketEntity b = Metadata.lockedBucket(s, name);
       if (!call.callerId().map(b.ownerId::equals).orElse(false)) {
         throw OpsContext.accessDenied();
       }

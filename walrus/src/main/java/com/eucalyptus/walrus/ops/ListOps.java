@@ -59,7 +59,7 @@ public final class ListOps {
 
   private KeyListing.Page<ObjectEntity> page(S3Call call, String after, int max) throws S3Exception {
     BucketEntity b = buckets.readable(call, Permission.READ);
-    List<ObjectEntity> all = ctx.meta().tx(s -> Metadata.objects(s, b.name));
+    List<ObjectEntity> all = ctx.meta().tx(s -> Metadata.objects(s, b.name, call.q("prefix")));
     return KeyListing.list(all, o -> o.key, call.q("prefix"), after, call.q("delimiter"), max);
   }
 

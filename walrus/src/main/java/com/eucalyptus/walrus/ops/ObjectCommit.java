@@ -45,7 +45,7 @@ public final class ObjectCommit {
     ObjectEntity[] result = new ObjectEntity[1];
     String oldFile = ctx.files().commitSection(written.id(), () -> {
       Metadata.Work<String> work = s -> {
-        BucketEntity b = Metadata.bucket(s, o.bucket());
+        BucketEntity b = Metadata.lockedBucket(s, o.bucket());
         ObjectEntity row = Metadata.object(s, o.bucket(), o.key());
         long others = Metadata.bucketBytes(s, o.bucket()) - (row == null ? 0 : row.size);
         if (others + written.size() > maxBucket) {

@@ -247,6 +247,10 @@ class WalrusHttpTest {
     assertTrue(l.contains("<IsTruncated>true</IsTruncated>") && l.contains("<NextMarker>b/</NextMarker>"), l);
     l = text(call("GET", S + "/bk1?delimiter=/&max-keys=2&marker=b/", "alice", null));
     assertTrue(l.contains("<Key>c</Key>") && l.contains("<Key>d</Key>") && !l.contains("<Prefix>b/"), l);
+    call("PUT", S + "/bk1/" + encode("\uD83D\uDE00/x"), "alice", new byte[0]);
+    l = text(call("GET", S + "/bk1?prefix=" + encode("\uD83D\uDE00/"), "alice", null));
+    assertTrue(l.contains("<Key>\uD83D\uDE00/x</Key>"), l);
+    call("DELETE", S + "/bk1/" + encode("\uD83D\uDE00/x"), "alice", null);
     l = text(call("GET", S + "/bk1?prefix=a/&encoding-type=url", "alice", null));
     assertTrue(l.contains("<Key>a%2F1</Key>") && l.contains("<EncodingType>url</EncodingType>"), l);
     l = text(call("GET", S + "/bk1?list-type=2&max-keys=3", "alice", null));
@@ -413,5 +417,30 @@ class WalrusHttpTest {
     assertEquals(303, r.statusCode(), text(r));
     assertTrue(r.headers().firstValue("Location").orElseThrow().startsWith("http://example.test/done?bucket=forms&key=anon&etag="));
     assertEquals("hi", text(call("GET", S + "/forms/anon", "alice", null)));
+  }
+
+  @Test
+  void parallelWritesToOneBucketAllCommitAndLeaveOneFilePerKey() throws Exception {
+    call("PUT", S + "/busy", "alice", null);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int thread = t;
+      for (int i = 0; i < 5; i++) {
+        int n = i;
+        // keys k0..k3 are written by several threads at once: the last commit wins, whole
+        results.add(pool.submit(() -> call("PUT", S + "/busy/k" + ((thread + n) % 4), "alice",
+            new byte[100_000 + thread]).statusCode()));
+      }
+    }
+    for (var f : results) {
+      assertEquals(200, f.get());
+    }
+    pool.shutdown();
+    assertEquals(4, w.filesOnDisk().size(), w.filesOnDisk().toString());
+    for (int k = 0; k < 4; k++) {
+      int size = call("GET", S + "/busy/k" + k, "alice", null).body().length;
+      assertTrue(size >= 100_000 && size < 100_008, "a whole object: " + size);
+    }
   }
 }
