@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The Walrus acceptance round, done by each real S3 client in turn: s3cmd through the host-name
  * form (signature v2 path-style, signature v4 virtual-host style), awscli (v4), python3-boto (v2)
  * and the AWS SDK for Java v2 with its default settings. Each client, as its own user: makes
- * buckets; uploads and downloads 0 B, 1 B, 5 MB and 100 MB files byte for byte (SHA-256); lists
+ * buckets; uploads and downloads 0 B, 1 B, 5 MB and 100 MB files byte for byte (SHA-256; the ETag of
+ * a single PUT is the file's MD5, s3cmd and awscli send the 100 MB one in parts); lists
  * with a delimiter and page by page; copies; uploads in parts; changes an ACL that a second user
  * and an anonymous request then see; hands out a presigned URL that curl fetches; finds an object
  * a browser-style POST form put in its bucket; deletes everything again.
@@ -145,6 +146,13 @@ class WalrusClientsIT {
     for (Map.Entry<String, Path> e : INPUTS.entrySet()) {
       String key = "data/" + e.getKey();
       ops.put(main, key, e.getValue());
+      String etag = ops.etag(main, key);
+      if (e.getKey().equals("100mb") && (ops instanceof S3cmdOps || ops instanceof AwsCliOps)) {
+        // these clients upload a file this large in parts by themselves
+        assertTrue(etag.matches("[0-9a-f]{32}-[0-9]+"), who + "multipart ETag of " + key + ": " + etag);
+      } else {
+        assertEquals(md5(e.getValue()), etag, who + "the ETag of a single PUT is the MD5 of " + key);
+      }
       assertSameBytes(who + key, e.getValue(), download(ops, main, key));
     }
 
@@ -252,6 +260,19 @@ class WalrusClientsIT {
   static void assertDenied(String what, S3Http.Response r) {
     assertEquals(403, r.status(), what + ": " + r);
     assertEquals("AccessDenied", r.errorCode(), what + ": " + r);
+  }
+
+  static String md5(Path file) {
+    try (var in = Files.newInputStream(file)) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("MD5");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String sha(byte[] b) {
