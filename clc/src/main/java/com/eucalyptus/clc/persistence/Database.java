@@ -39,7 +39,7 @@ public final class Database implements AutoCloseable {
     cfg.setProperty("hibernate.connection.pool_size", "8");
     cfg.setProperty("hibernate.show_sql", "false");
     for (Class<?> c : new Class<?>[] {UserEntity.class, CertificateEntity.class, VmTypeEntity.class, ClusterEntity.class,
-        PropertyEntity.class}) {
+        PropertyEntity.class, KeyPairEntity.class, SecurityGroupEntity.class, SecurityGroupRuleEntity.class}) {
       cfg.addAnnotatedClass(c);
     }
     return new Database(cfg.buildSessionFactory(), url);
