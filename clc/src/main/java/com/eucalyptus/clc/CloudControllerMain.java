@@ -3,7 +3,12 @@ package com.eucalyptus.clc;
 import com.eucalyptus.clc.accounts.Accounts;
 import com.eucalyptus.clc.accounts.CredentialsZip;
 import com.eucalyptus.clc.api.Ec2QueryServlet;
+import com.eucalyptus.clc.api.Ec2Action;
 import com.eucalyptus.clc.api.actions.CloudActions;
+import com.eucalyptus.clc.api.actions.KeyPairActions;
+import com.eucalyptus.clc.api.actions.SecurityGroupActions;
+import com.eucalyptus.clc.compute.groups.SecurityGroups;
+import com.eucalyptus.clc.compute.keys.KeyPairs;
 import com.eucalyptus.clc.auth.QueryAuthenticator;
 import com.eucalyptus.clc.bootstrap.CloudKeys;
 import com.eucalyptus.clc.bootstrap.FirstStart;
@@ -22,6 +27,8 @@ import com.eucalyptus.runtime.logging.DaemonLogging;
 import com.eucalyptus.runtime.soap.KeySource;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -88,7 +95,7 @@ public final class CloudControllerMain implements AutoCloseable {
 
     CredentialsZip credentials = new CredentialsZip(db, ca);
     Ec2QueryServlet ec2 = new Ec2QueryServlet(new QueryAuthenticator(accounts),
-        new CloudActions(accounts, clusters, properties, credentials).all(),
+        ec2Actions(db, accounts, clusters, properties, credentials),
         () -> properties.get(SystemProperties.DNS_DOMAIN));
     Server server = new Server(conf.getInt("CLOUD_PORT", 8773));
     ServletContextHandler context = new ServletContextHandler("/");
@@ -99,6 +106,16 @@ public final class CloudControllerMain implements AutoCloseable {
     LOG.info("Cloud Controller up: EC2 Query API on port {}", conf.getInt("CLOUD_PORT", 8773));
     WebConsole.Started console = WebConsole.start(conf, paths.keysDir(), db, accounts, properties, credentials, clusters);
     return new CloudControllerMain(db, server, poller, console);
+  }
+
+  /** Every EC2 Query action the CLC answers. */
+  private static List<Ec2Action> ec2Actions(Database db, Accounts accounts, Clusters clusters,
+      SystemProperties properties, CredentialsZip credentials) {
+    List<Ec2Action> actions = new ArrayList<>();
+    actions.addAll(new CloudActions(accounts, clusters, properties, credentials).all());
+    actions.addAll(new KeyPairActions(new KeyPairs(db)).all());
+    actions.addAll(new SecurityGroupActions(new SecurityGroups(db)).all());
+    return actions;
   }
 
   @Override
