@@ -384,7 +384,8 @@ class ConsoleIT {
       // alice still owns the non-empty bucket made on Walrus: refused, nothing changed
       admin.open("/users");
       admin.click("delete-user-" + USER);
-      admin.click("delete-confirm");
+      // refused at the confirmation step already: no Delete button is offered
+      assertFalse(adminBrowser.present(By.id("delete-confirm")), "a Delete button for a user owning data");
       assertEquals("error", admin.messageKind(), admin.message());
       assertTrue(admin.message().startsWith("User " + USER + " cannot be deleted: ")
           && admin.message().contains("alice-bucket"), admin.message());

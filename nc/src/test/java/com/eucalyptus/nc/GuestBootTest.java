@@ -81,6 +81,8 @@ class GuestBootTest {
       System.out.println("SKIPPED GuestBootTest: libvirtd is not running (dev/packages.sh start_libvirt starts it)");
       Assumptions.abort("libvirtd is not running");
     }
+    // fresh-check's chroot can neither enter network namespaces nor let libvirt probe QEMU; CI can
+    Assumptions.assumeFalse("1".equals(System.getenv("EUCA_SKIP_NETNS_TESTS")), "EUCA_SKIP_NETNS_TESTS=1");
     home = Files.createTempDirectory("euca-nc-boot");
     // the QEMU process runs as libvirt-qemu: it must reach the instance folders
     Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));

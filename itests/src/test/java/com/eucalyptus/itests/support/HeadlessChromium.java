@@ -26,6 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * empty profile and its own download folder; screenshots go to itests/target/screenshots.
  */
 public final class HeadlessChromium implements AutoCloseable {
+  /** Generous: CI shares 2 cores between the browser, the CLC and the test. */
+  private static final Duration WAIT = Duration.ofSeconds(30);
   public static final String CHROMIUM = "/usr/bin/chromium";
   public static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
@@ -87,7 +89,7 @@ public final class HeadlessChromium implements AutoCloseable {
 
   /** Waits up to 10 s for an element (pages are rendered by the server; this covers redirects). */
   public WebElement find(By by) {
-    return new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
+    return new WebDriverWait(driver, WAIT).until(d -> {
       List<WebElement> found = d.findElements(by);
       return found.isEmpty() ? null : found.get(0);
     });
@@ -129,7 +131,7 @@ public final class HeadlessChromium implements AutoCloseable {
     try {
       // the old page is gone when its element cannot be asked anything (chromedriver answers a
       // stale element or, while the new document is being attached, an inspector error)
-      new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+      new WebDriverWait(driver, WAIT).until(d -> {
         try {
           oldPage.isEnabled();
           return false;
@@ -137,7 +139,7 @@ public final class HeadlessChromium implements AutoCloseable {
           return true;
         }
       });
-      new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+      new WebDriverWait(driver, WAIT).until(d -> {
         try {
           return "complete".equals(driver.executeScript("return document.readyState"));
         } catch (WebDriverException loading) {
@@ -152,7 +154,7 @@ public final class HeadlessChromium implements AutoCloseable {
   /** Waits until the page's text contains {@code expected}; returns the text. */
   public String awaitText(String expected) {
     try {
-      new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> text().contains(expected));
+      new WebDriverWait(driver, WAIT).until(d -> text().contains(expected));
     } catch (RuntimeException e) {
       throw new AssertionError("page " + url() + " never showed \"" + expected + "\"; it shows:\n" + text(), e);
     }
