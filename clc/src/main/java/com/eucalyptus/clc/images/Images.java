@@ -60,6 +60,11 @@ public final class Images {
     return e.isPublic || user.equals(e.owner) || launchUsers(e).contains(user);
   }
 
+  /** What RunInstances must check: the image is enabled, available, and {@code user} may launch it. */
+  public static boolean runnable(ImageEntity e, String user) {
+    return e.enabled && "available".equals(e.state) && mayLaunch(e, user);
+  }
+
   public static java.util.Set<String> launchUsers(ImageEntity e) {
     return words(e.launchUsers);
   }

@@ -107,6 +107,11 @@ public final class ImageCache {
     return java.util.Optional.of(new Lookup(e.file(), e.size(), Outcome.HIT));
   }
 
+  /** Whether the image is cached; not a use (the LRU order stays). */
+  public synchronized boolean contains(String name) {
+    return entries.containsKey(name);
+  }
+
   public boolean decrypting(String name) {
     return pending.containsKey(name);
   }

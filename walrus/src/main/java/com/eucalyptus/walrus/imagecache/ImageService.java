@@ -124,7 +124,7 @@ public final class ImageService {
   private void checkImage(S3Call call, String bucket, String key) throws S3Exception, IOException {
     BundleObjects.StoredManifest m = bundles.manifest(bucket, key, Optional.empty(), false);
     String name = cacheName(m);
-    call.xml(200, XmlOut.document("CheckImageResponse").leaf("cached", cache.cached(name).isPresent())
+    call.xml(200, XmlOut.document("CheckImageResponse").leaf("cached", cache.contains(name))
         .leaf("decrypting", cache.decrypting(name)).end("CheckImageResponse"));
   }
 
