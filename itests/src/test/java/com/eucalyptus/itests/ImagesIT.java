@@ -242,6 +242,11 @@ class ImagesIT {
     String id = reg.stdout().trim();
     assertTrue(id.matches("emi-[0-9A-F]{8}"), id);
 
+    // the NC's first step: the manifest itself, by a GET signed with the node key
+    Path manifest = work.resolve("pipeline.manifest");
+    assertEquals(200, nc("-", "alice-pipeline/pipeline.img.manifest.xml", manifest));
+    assertEquals(text(dest.resolve("pipeline.img.manifest.xml")), text(manifest));
+
     Path out = work.resolve("pipeline.out");
     assertEquals(200, nc("GetDecryptedImage", "alice-pipeline/pipeline.img.manifest.xml", out));
     assertEquals(WalrusCloud.sha256(raw), WalrusCloud.sha256(out));

@@ -35,7 +35,8 @@ public final class WalrusFilter implements Filter {
 
   /**
    * 1.5.2's internal operations (a request with an {@code EucaOperation} header: the NCs' image
-   * service) authenticate themselves with the node certificate, not an S3 signature.
+   * service, or {@code Authorization: Euca}: the NC reading a manifest) authenticate themselves
+   * with the node certificate, not an S3 signature.
    */
   public interface InternalOperations {
     void handle(S3Call call) throws S3Exception, IOException;
@@ -84,7 +85,7 @@ public final class WalrusFilter implements Filter {
       call = new S3Call(req, resp, target.get(), requestId);
       if (isPostForm(req, target.get())) {
         post.upload(call);
-      } else if (req.getHeader("EucaOperation") != null) {
+      } else if (req.getHeader("EucaOperation") != null || "Euca".equals(String.valueOf(req.getHeader("Authorization")).trim())) {
         if (internal == null) {
           throw new S3Exception(501, "NotImplemented", "internal operations are not served here");
         }

@@ -40,7 +40,8 @@ import org.apache.logging.log4j.Logger;
  *       first when needed); {@code ?IsCompressed=true} gzips the stream;
  *   <li>CheckImage: whether the image is cached ({@code <cached>}, {@code <decrypting>});
  *   <li>CacheImage: starts decrypting it in the background;
- *   <li>FlushCachedImage: deletes its cached copy.
+ *   <li>FlushCachedImage: deletes its cached copy;
+ *   <li>no EucaOperation (but {@code Authorization: Euca}): the manifest itself, the NC's first step.
  * </ul>
  * Every decryption first checks the manifest's signature again (against the certificates of the
  * manifest object's owner) and every part's SHA1.
@@ -76,7 +77,8 @@ public final class ImageService {
   }
 
   public void handle(S3Call call) throws S3Exception, IOException {
-    String op = call.header(OPERATION_HEADER).trim();
+    String header = call.header(OPERATION_HEADER);
+    String op = header == null ? "GetManifest" : header.trim();
     authenticator.authenticate(call.req);
     String bucket = call.target.bucket();
     String key = call.target.key();
@@ -84,6 +86,7 @@ public final class ImageService {
       throw new S3Exception(400, "InvalidRequest", op + " needs the manifest's path: /services/Walrus/BUCKET/MANIFEST");
     }
     switch (op) {
+      case "GetManifest" -> getManifest(call, bucket, key);
       case "GetDecryptedImage" -> getDecryptedImage(call, bucket, key);
       case "CheckImage" -> checkImage(call, bucket, key);
       case "CacheImage" -> cacheImage(call, bucket, key);
@@ -117,6 +120,23 @@ public final class ImageService {
         z.finish();
       } else {
         in.transferTo(raw);
+      }
+    }
+  }
+
+  /** The NC's first step (1.5.2 get_cached_file): a plain GET of the manifest, signed with the node key. */
+  private void getManifest(S3Call call, String bucket, String key) throws S3Exception, IOException {
+    if (!call.req.getMethod().equals("GET") && !call.req.getMethod().equals("HEAD")) {
+      throw new S3Exception(405, "MethodNotAllowed", "the node certificate may only read manifests");
+    }
+    BundleObjects.StoredManifest m = bundles.manifest(bucket, key, Optional.empty(), false);
+    call.resp.setStatus(200);
+    call.resp.setHeader("Content-Type", "application/xml");
+    call.resp.setHeader("ETag", "\"" + m.etag() + "\"");
+    call.resp.setContentLengthLong(m.bytes().length);
+    if (call.req.getMethod().equals("GET")) {
+      try (OutputStream out = call.resp.getOutputStream()) {
+        out.write(m.bytes());
       }
     }
   }
