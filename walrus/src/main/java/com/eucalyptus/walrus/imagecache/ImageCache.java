@@ -101,7 +101,12 @@ public final class ImageCache {
   /** The cached image of that name, or empty; counts as a use. */
   public synchronized java.util.Optional<Lookup> cached(String name) {
     Entry e = entries.get(name);
-    if (e == null || !Files.exists(e.file())) {
+    if (e == null) {
+      return java.util.Optional.empty();
+    }
+    if (!Files.exists(e.file())) { // deleted behind our back: forget it, decrypt again
+      entries.remove(name);
+      totalBytes -= e.size();
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(new Lookup(e.file(), e.size(), Outcome.HIT));
