@@ -5,6 +5,7 @@ import com.eucalyptus.clc.accounts.CredentialsZip;
 import com.eucalyptus.clc.api.Ec2QueryServlet;
 import com.eucalyptus.clc.api.Ec2Action;
 import com.eucalyptus.clc.api.actions.CloudActions;
+import com.eucalyptus.clc.api.actions.ImageActions;
 import com.eucalyptus.clc.api.actions.KeyPairActions;
 import com.eucalyptus.clc.api.actions.SecurityGroupActions;
 import com.eucalyptus.clc.compute.groups.SecurityGroups;
@@ -20,6 +21,9 @@ import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.properties.SystemProperties;
 import com.eucalyptus.clc.walrus.WalrusService;
 import com.eucalyptus.runtime.config.EucaPaths;
+import com.eucalyptus.walrus.Walrus;
+import java.util.ArrayList;
+import java.util.List;
 import com.eucalyptus.runtime.daemon.Daemon;
 import com.eucalyptus.runtime.config.EucalyptusConf;
 import com.eucalyptus.runtime.crypto.CertificateAuthority;
@@ -94,13 +98,16 @@ public final class CloudControllerMain implements AutoCloseable {
     });
 
     CredentialsZip credentials = new CredentialsZip(db, ca);
-    Ec2QueryServlet ec2 = new Ec2QueryServlet(new QueryAuthenticator(accounts),
-        ec2Actions(db, accounts, clusters, properties, credentials),
+    Walrus walrus = WalrusService.create(db, accounts, properties);
+    WalrusService.serveImages(walrus, db, accounts, properties, paths.keysDir());
+    List<Ec2Action> actions = ec2Actions(db, accounts, clusters, properties, credentials);
+    actions.addAll(ImageActions.create(db, accounts, walrus.bundles()).all());
+    Ec2QueryServlet ec2 = new Ec2QueryServlet(new QueryAuthenticator(accounts), actions,
         () -> properties.get(SystemProperties.DNS_DOMAIN));
     Server server = new Server(conf.getInt("CLOUD_PORT", 8773));
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder("ec2", ec2), "/*");
-    WalrusService.create(db, accounts, properties).mount(server, context); // S3 before EC2 (see clc/walrus)
+    walrus.mount(server, context); // S3 before EC2 (see clc/walrus)
     server.setHandler(context);
     server.start();
     LOG.info("Cloud Controller up: EC2 Query API on port {}", conf.getInt("CLOUD_PORT", 8773));

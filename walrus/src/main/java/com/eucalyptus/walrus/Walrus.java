@@ -6,6 +6,8 @@ import com.eucalyptus.walrus.auth.WalrusUsers;
 import com.eucalyptus.walrus.http.S3Dispatcher;
 import com.eucalyptus.walrus.http.S3Router;
 import com.eucalyptus.walrus.http.WalrusFilter;
+import com.eucalyptus.walrus.imagecache.ImageService;
+import com.eucalyptus.walrus.images.BundleObjects;
 import com.eucalyptus.walrus.metadata.Metadata;
 import com.eucalyptus.walrus.metadata.Transactions;
 import com.eucalyptus.walrus.multipart.MultipartOps;
@@ -46,11 +48,13 @@ public final class Walrus {
   private final Metadata meta;
   private final ObjectFiles files;
   private final WalrusFilter filter;
+  private final BundleObjects bundles;
 
   public Walrus(WalrusSettings settings, Transactions transactions, WalrusUsers users, S3Authenticator authenticator)
       throws IOException {
     this.meta = new Metadata(transactions);
     this.files = new ObjectFiles(settings.storageRoot());
+    this.bundles = new BundleObjects(meta, files);
     OpsContext ctx = new OpsContext(meta, files, users, new AclXml(users), settings);
     BucketOps buckets = new BucketOps(ctx);
     ObjectCommit committer = new ObjectCommit(ctx);
@@ -61,6 +65,16 @@ public final class Walrus {
         new PostUploadOp(ctx, buckets, committer, authenticator));
     cleanup();
     LOG.info("objects under {}", settings.storageRoot());
+  }
+
+  /** Image bundles as stored here, read in-process (RegisterImage, the image cache). */
+  public BundleObjects bundles() {
+    return bundles;
+  }
+
+  /** Serves the NCs' image operations (EucaOperation requests) with {@code images}. */
+  public void serveImages(ImageService images) {
+    filter.internalOperations(images::handle);
   }
 
   /**

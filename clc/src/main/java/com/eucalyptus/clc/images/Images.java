@@ -5,8 +5,10 @@ import com.eucalyptus.clc.persistence.ImageEntity;
 import java.util.List;
 
 /**
- * The registered images, as the console lists them and the administrator enables or disables
- * them. The image registry of issue 4 (RegisterImage, DescribeImages) adds to this class.
+ * The registered images: the EC2 image API (clc/api/actions/ImageActions) registers, describes
+ * and changes them, the console lists them, and the administrator enables or disables them (a
+ * disabled image cannot be run). Launch permissions: the owner, the users named, and everyone
+ * when the image is public (group "all").
  */
 public final class Images {
   private final Database db;
@@ -47,10 +49,105 @@ public final class Images {
         .map(Image::of).toList());
   }
 
-  /** What a user may see and run: enabled, available images that are public or their own. */
+  /** What a user may see and run: enabled, available images that are public, their own or shared with them. */
   public List<Image> visibleTo(String user) {
-    return all().stream().filter(i -> i.enabled() && "available".equals(i.state()) && (i.isPublic() || user.equals(i.owner())))
-        .toList();
+    return db.tx(s -> s.createQuery("from ImageEntity order by imageId", ImageEntity.class).getResultList().stream()
+        .filter(e -> e.enabled && "available".equals(e.state) && mayLaunch(e, user)).map(Image::of).toList());
+  }
+
+  /** Whether {@code user} may run (and see) the image: its owner, a launch permission, or public. */
+  public static boolean mayLaunch(ImageEntity e, String user) {
+    return e.isPublic || user.equals(e.owner) || launchUsers(e).contains(user);
+  }
+
+  /** What RunInstances must check: the image is enabled, available, and {@code user} may launch it. */
+  public static boolean runnable(ImageEntity e, String user) {
+    return e.enabled && "available".equals(e.state) && mayLaunch(e, user);
+  }
+
+  public static java.util.Set<String> launchUsers(ImageEntity e) {
+    return words(e.launchUsers);
+  }
+
+  public static java.util.Set<String> words(String spaced) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    if (spaced != null) {
+      for (String w : spaced.trim().split("\\s+")) {
+        if (!w.isEmpty()) {
+          out.add(w);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Stores a newly registered image (all fields as given); false if the id is taken. */
+  public boolean register(ImageEntity image) {
+    return db.tx(s -> {
+      if (s.find(ImageEntity.class, image.imageId) != null) {
+        return false;
+      }
+      s.persist(image);
+      return true;
+    });
+  }
+
+  /** A detached copy of the image's row. */
+  public java.util.Optional<ImageEntity> find(String imageId) {
+    return db.tx(s -> {
+      ImageEntity e = s.find(ImageEntity.class, imageId);
+      if (e != null) {
+        s.detach(e);
+      }
+      return java.util.Optional.ofNullable(e);
+    });
+  }
+
+  /** Detached copies of every image's row, by id. */
+  public List<ImageEntity> rows() {
+    return db.tx(s -> {
+      List<ImageEntity> list = s.createQuery("from ImageEntity order by imageId", ImageEntity.class).getResultList();
+      list.forEach(s::detach);
+      return list;
+    });
+  }
+
+  /** Changes the image's row in one transaction; false when there is no such image. */
+  public boolean update(String imageId, java.util.function.Consumer<ImageEntity> change) {
+    return db.tx(s -> {
+      ImageEntity e = s.find(ImageEntity.class, imageId);
+      if (e == null) {
+        return false;
+      }
+      change.accept(e);
+      return true;
+    });
+  }
+
+  /** Deletes the image's row (DeregisterImage); false when there is no such image. */
+  public boolean remove(String imageId) {
+    return db.tx(s -> {
+      ImageEntity e = s.find(ImageEntity.class, imageId);
+      if (e == null) {
+        return false;
+      }
+      s.remove(e);
+      return true;
+    });
+  }
+
+  /**
+   * The kernel (or ramdisk) an instance of {@code image} boots, chosen the three ways of the
+   * guide: the one asked for at run time, else the image's own (manifest or image attribute),
+   * else the administrator's default (cloud.default.kernel / cloud.default.ramdisk); null if none.
+   */
+  public static String bootImage(String atRunTime, String ofImage, String cloudDefault) {
+    for (String id : new String[] {atRunTime, ofImage, cloudDefault}) {
+      if (id != null && !id.isBlank()) {
+        return id.trim();
+      }
+    }
+    return null;
   }
 
   /** @return false when there is no such image */

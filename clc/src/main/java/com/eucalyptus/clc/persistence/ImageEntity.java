@@ -30,4 +30,20 @@ public class ImageEntity {
   public boolean enabled;
   @Column(name = "is_public")
   public boolean isPublic;
+  /** i386 or x86_64, from the manifest */
+  @Column(name = "architecture", length = 16)
+  public String architecture;
+  /** the machine image's eki- (manifest or ModifyImageAttribute), or null */
+  @Column(name = "kernel_id", length = 32)
+  public String kernelId;
+  @Column(name = "ramdisk_id", length = 32)
+  public String ramdiskId;
+  /** space-separated */
+  @Column(name = "product_codes", length = 1024)
+  public String productCodes;
+  /** users besides the owner who may run it, space-separated (group "all" is {@link #isPublic}) */
+  @Column(name = "launch_users", length = 8192)
+  public String launchUsers;
+  @Column(name = "registered_millis")
+  public Long registeredMillis;
 }

@@ -56,6 +56,8 @@ public record AccessControlList(List<Grant> grants) {
     g.add(new Grant(Grant.Grantee.user(ownerId), Permission.FULL_CONTROL));
     switch (name == null ? "private" : name.trim()) {
       case "private" -> { }
+      // euca-upload-bundle's default: on AWS, READ for the EC2 service; the cloud reads bundles in-process
+      case "aws-exec-read" -> { }
       case "public-read" -> g.add(new Grant(Grant.Grantee.group(Grant.ALL_USERS), Permission.READ));
       case "public-read-write" -> {
         g.add(new Grant(Grant.Grantee.group(Grant.ALL_USERS), Permission.READ));

@@ -34,6 +34,21 @@ public final class WalrusFilter implements Filter {
   private final S3Dispatcher dispatcher;
   private final PostHandler post;
 
+  /**
+   * 1.5.2's internal operations (a request with an {@code EucaOperation} header: the NCs' image
+   * service, or {@code Authorization: Euca}: the NC reading a manifest) authenticate themselves
+   * with the node certificate, not an S3 signature.
+   */
+  public interface InternalOperations {
+    void handle(S3Call call) throws S3Exception, IOException;
+  }
+
+  private volatile InternalOperations internal;
+
+  public void internalOperations(InternalOperations internal) {
+    this.internal = internal;
+  }
+
   /** Browser POST form uploads are authenticated by their policy, not by a request signature. */
   public interface PostHandler {
     void upload(S3Call call) throws S3Exception, IOException;
@@ -71,6 +86,11 @@ public final class WalrusFilter implements Filter {
       call = new S3Call(req, resp, target.get(), requestId);
       if (isPostForm(req, target.get())) {
         post.upload(call);
+      } else if (req.getHeader("EucaOperation") != null || "Euca".equals(String.valueOf(req.getHeader("Authorization")).trim())) {
+        if (internal == null) {
+          throw new S3Exception(501, "NotImplemented", "internal operations are not served here");
+        }
+        internal.handle(call);
       } else {
         call.authenticated(authenticator.authenticate(req, target.get()));
         dispatcher.dispatch(call);

@@ -169,14 +169,13 @@ final class TarImageReader {
     }
   }
 
+  /** Reads (never skip()s) past {@code count} bytes: the tar stream's digest must see every byte. */
   private void skipFully(long count) throws IOException {
+    byte[] sink = new byte[(int) Math.min(count, 64 * 1024)];
     while (count > 0) {
-      long n = in.skip(count);
-      if (n <= 0) {
-        if (in.read() < 0) {
-          throw new IOException("tar archive ends early");
-        }
-        n = 1;
+      int n = in.read(sink, 0, (int) Math.min(count, sink.length));
+      if (n < 0) {
+        throw new IOException("tar archive ends early");
       }
       count -= n;
     }
