@@ -31,8 +31,6 @@ import com.eucalyptus.runtime.logging.DaemonLogging;
 import com.eucalyptus.runtime.soap.KeySource;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
