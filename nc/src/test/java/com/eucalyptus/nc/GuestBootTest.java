@@ -83,6 +83,13 @@ class GuestBootTest {
     }
     // fresh-check's chroot can neither enter network namespaces nor let libvirt probe QEMU; CI can
     Assumptions.assumeFalse("1".equals(System.getenv("EUCA_SKIP_NETNS_TESTS")), "EUCA_SKIP_NETNS_TESTS=1");
+    Process probe = new ProcessBuilder("virsh", "-c", "qemu:///system", "domcapabilities", "--virttype", "qemu",
+        "--arch", "x86_64").redirectErrorStream(true).start();
+    String probed = new String(probe.getInputStream().readAllBytes());
+    if (probe.waitFor() != 0) {
+      System.out.println("SKIPPED GuestBootTest: libvirt cannot run QEMU on this machine: " + probed.trim());
+      Assumptions.abort("libvirt cannot run QEMU here: " + probed.trim());
+    }
     home = Files.createTempDirectory("euca-nc-boot");
     // the QEMU process runs as libvirt-qemu: it must reach the instance folders
     Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
