@@ -82,6 +82,7 @@ class WalrusClientsIT {
   @Test
   @Order(1)
   void s3cmdSignatureV2HostNamePathStyle() {
+    assumeMountNamespaces();
     Credentials c = WalrusCloud.addUser(cloud, "s3cmdtwo", "s3cmdtwo@example.com");
     fullRound(new S3cmdOps(c, work.resolve("s3cmd2"), DOMAIN, true, false, List.of()), c, "s3cmd2", false);
   }
@@ -89,6 +90,7 @@ class WalrusClientsIT {
   @Test
   @Order(2)
   void s3cmdSignatureV4HostNameVirtualHostStyle() {
+    assumeMountNamespaces();
     Credentials c = WalrusCloud.addUser(cloud, "s3cmdfour", "s3cmdfour@example.com");
     fullRound(new S3cmdOps(c, work.resolve("s3cmd4"), DOMAIN, false, true, List.of("s3cmd4-main", "s3cmd4-copies")),
         c, "s3cmd4", true);
@@ -293,5 +295,14 @@ class WalrusClientsIT {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /**
+   * s3cmd runs in a private mount namespace (its own /etc/hosts for the host-name form);
+   * fresh-check's chroot cannot make one (EUCA_SKIP_NETNS_TESTS=1 there), CI's machine can.
+   */
+  private static void assumeMountNamespaces() {
+    org.junit.jupiter.api.Assumptions.assumeFalse("1".equals(System.getenv("EUCA_SKIP_NETNS_TESTS")),
+        "EUCA_SKIP_NETNS_TESTS=1: no mount namespaces here");
   }
 }
