@@ -32,7 +32,7 @@ public final class CredentialsPages {
   private void page(Exchange x) throws IOException {
     Account a = c.lifecycle().find(x.user()).orElseThrow();
     String csrf = x.session().csrf;
-    String body = "<h2>Credentials</h2><p>To use the cloud with the EC2 and S3 tools, download your credentials"
+    String body = "<h2>Download credentials</h2><p>To use the cloud with the EC2 and S3 tools, download your credentials"
         + " (a new certificate from the cloud, your keys and <code>eucarc</code>), unpack them into a folder such as"
         + " <code>$HOME/.euca</code> and source <code>eucarc</code>.</p>"
         + Html.form("download-form", "/credentials/download", csrf,
