@@ -1,5 +1,6 @@
 package com.eucalyptus.walrus.images;
 
+import com.eucalyptus.walrus.io.BoundedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -20,40 +21,11 @@ public interface PartSource {
    * still be checked.
    */
   static PartSource concatenated(InputStream all, long partSize, int partCount) {
-    return part -> new BoundedInputStream(all, part.index() == partCount - 1 ? Long.MAX_VALUE : partSize);
-  }
-
-  /** At most {@code limit} bytes of the underlying stream, which close() leaves open. */
-  final class BoundedInputStream extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    BoundedInputStream(InputStream in, long limit) {
-      this.in = in;
-      this.left = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) {
-        return -1;
+    return part -> new BoundedInputStream(all, part.index() == partCount - 1 ? Long.MAX_VALUE : partSize) {
+      @Override
+      public void close() {
+        // the underlying stream holds the following parts
       }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() {
-      // the underlying stream holds the following parts
-    }
+    };
   }
 }

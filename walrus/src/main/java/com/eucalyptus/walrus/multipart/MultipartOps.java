@@ -21,7 +21,7 @@ import com.eucalyptus.walrus.ops.ObjectOps;
 import com.eucalyptus.walrus.ops.OpsContext;
 import com.eucalyptus.walrus.storage.Hex;
 import com.eucalyptus.walrus.storage.ObjectFiles;
-import java.io.FilterInputStream;
+import com.eucalyptus.walrus.io.BoundedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -182,36 +182,8 @@ public final class MultipartOps {
     }
     long offset = range == null ? 0 : range.first();
     long length = range == null ? o.size : range.length();
-    try (InputStream in = new Bounded(ctx.files().open(o.fileId, offset), length)) {
+    try (InputStream in = new BoundedInputStream(ctx.files().open(o.fileId, offset), length)) {
       return ctx.files().write(in, length);
-    }
-  }
-
-  /** Reads at most {@code left} bytes of the stream it wraps. */
-  private static final class Bounded extends FilterInputStream {
-    private long left;
-
-    Bounded(InputStream in, long left) {
-      super(in);
-      this.left = left;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = super.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
     }
   }
 
