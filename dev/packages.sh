@@ -29,11 +29,17 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# start_libvirt: libvirtd and virtlogd without systemd (a fresh container has none).
+# start_libvirt: libvirtd and virtlogd without systemd (a fresh container has none). Each is
+# judged by answering on its socket, not by the socket file or pgrep: a daemon that died (or was
+# ended with the session that started it) leaves its socket file behind, and in a chroot
+# (fresh-check) the host's daemons are visible to pgrep. Without virtlogd every QEMU domain fails
+# to start ("Failed to connect socket to '/run/libvirt/virtlogd-sock'").
 start_libvirt() {
-  # judged by the socket, not by pgrep: in a chroot (fresh-check) the host's daemons are visible
+  kvm_device_for_qemu
+  if ! virt-admin -c virtlogd:///system server-list >/dev/null 2>&1; then
+    virtlogd -d
+  fi
   virsh -c qemu:///system nodeinfo >/dev/null 2>&1 && return 0
-  [ -S /run/libvirt/virtlogd-sock ] || virtlogd -d
   libvirtd -d
   local i
   for i in $(seq 1 30); do
@@ -42,6 +48,19 @@ start_libvirt() {
   done
   echo "libvirtd did not come up" >&2
   return 1
+}
+
+# kvm_device_for_qemu: /dev/kvm as udev leaves it on a normal Debian host (group kvm, rw for the
+# group; QEMU runs as libvirt-qemu, a member of kvm). Machines without udev leave it
+# root-only, and then libvirtd finds its cached QEMU capabilities outdated at every domain start
+# ("KVM was enabled when probing ..., but it is not available now") and probes QEMU again: ~45 s
+# per start instead of under one. Nothing to do without /dev/kvm (QEMU uses TCG) or without the
+# kvm group; plain-QEMU guests (HYPERVISOR=qemu) use TCG either way.
+kvm_device_for_qemu() {
+  [ -c /dev/kvm ] && getent group kvm >/dev/null || return 0
+  [ "$(stat -c %G /dev/kvm)" = kvm ] && [ -n "$(find /dev/kvm -perm -g=rw)" ] && return 0
+  chgrp kvm /dev/kvm && chmod g+rw /dev/kvm || echo "could not give /dev/kvm to the kvm group" >&2
+  return 0
 }
 
 # The web console's browser tests: Debian's chromium, driven through Debian's chromedriver.

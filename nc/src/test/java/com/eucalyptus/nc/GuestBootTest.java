@@ -13,6 +13,7 @@ import com.eucalyptus.runtime.crypto.CertificateAuthority;
 import com.eucalyptus.runtime.crypto.Pem;
 import com.eucalyptus.runtime.exec.CommandResult;
 import com.eucalyptus.runtime.exec.CommandRunner;
+import com.eucalyptus.runtime.logging.DaemonLogging;
 import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.runtime.soap.WsSecurityKeys;
 import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
@@ -35,6 +36,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.apache.axis2.AxisFault;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,11 +71,15 @@ class GuestBootTest {
   static URI root;
   static final List<String> domains = new ArrayList<>();
   /**
-   * Starting a domain takes ~45 s on our machines: libvirtd re-probes QEMU's capabilities on
-   * every start there ("KVM was enabled when probing ..., but it is not available now": /dev/kvm
-   * is root-only while QEMU runs as libvirt-qemu). See docs/nc.md.
+   * How long a guest may take from ncRunInstance to Extant (images fetched, disks built, domain
+   * started; about 5 s here once libvirtd's QEMU capabilities are cached). Generous for a slower
+   * machine, and for one where libvirtd re-probes QEMU on every domain start (~45 s: /dev/kvm not
+   * usable by libvirt-qemu, which dev/packages.sh start_libvirt corrects; see docs/nc.md). A
+   * launch that fails ends the wait at once with its reason.
    */
-  static final Duration START = Duration.ofSeconds(150);
+  static final Duration START = Duration.ofSeconds(300);
+  /** How long a TCG guest on a busy 2-core machine may take to show a console milestone. */
+  static final Duration BOOT = Duration.ofSeconds(240);
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -95,6 +101,8 @@ class GuestBootTest {
     Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     paths = EucaPaths.at(home);
     paths.ensureVarDirs();
+    // the NC logs as the daemon does, into nc.log: a failed wait quotes it
+    DaemonLogging.init("nc", paths.logDir(), "INFO");
     CertificateAuthority.Issued cloud = CertificateAuthority.newSelfSigned("CN=cloud, OU=Eucalyptus, O=Cloud, C=US");
     CertificateAuthority ca = new CertificateAuthority(cloud.certificate(), cloud.keyPair().getPrivate());
     for (String who : new String[] {"cluster", "node"}) {
@@ -134,7 +142,9 @@ class GuestBootTest {
    * line with the fingerprint of the key the NC put into its root file system.
    */
   static void siteNetwork() throws Exception {
-    Path cache = Path.of(System.getenv().getOrDefault("EUCA_IMAGE_CACHE", System.getProperty("user.home") + "/.cache/eucalyptus/test-images"));
+    // where tools/make-test-images keeps the .debs it fetched (its own rule)
+    String xdg = orElse(System.getenv("XDG_CACHE_HOME"), orElse(System.getenv("HOME"), System.getProperty("user.home")) + "/.cache");
+    Path cache = Path.of(orElse(System.getenv("EUCA_IMAGE_CACHE"), xdg + "/eucalyptus/test-images"));
     Path deb;
     try (var s = Files.newDirectoryStream(cache, "busybox-static_*.deb")) {
       deb = s.iterator().next();
@@ -166,6 +176,11 @@ class GuestBootTest {
     siteNet = net;
   }
 
+  /** {@code value}, or {@code otherwise} when it is unset or empty (the shell's ${VAR:-otherwise}). */
+  static String orElse(String value, String otherwise) {
+    return value == null || value.isEmpty() ? otherwise : value;
+  }
+
   @AfterAll
   static void tearDown() throws Exception {
     if (nc != null) {
@@ -187,6 +202,8 @@ class GuestBootTest {
     if (home != null) {
       SH.run("rm", "-rf", "--one-file-system", home.toString());
     }
+    // back to the tests' logging (log4j2-test.xml) for the test classes that run after this one
+    Configurator.reconfigure(GuestBootTest.class.getResource("/log4j2-test.xml").toURI());
   }
 
   static EucalyptusConf conf(int port, Path instances) {
@@ -277,13 +294,78 @@ class GuestBootTest {
     return stub(port).ncDescribeResource(r).getNcDescribeResourceResponse();
   }
 
-  static void await(String what, Duration limit, BooleanSupplier ok) throws InterruptedException {
+  /**
+   * Waits until {@code ok}; when {@code limit} passes, fails with what the NC, its log, QEMU's log
+   * and libvirt show about instance {@code id}, on one line (a CI summary shows only the first).
+   */
+  static void await(String id, String what, Duration limit, BooleanSupplier ok) throws InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
     while (!ok.getAsBoolean()) {
       if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for: " + what);
+        throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for: " + what + " -- " + diagnostics(id));
       }
       Thread.sleep(500);
+    }
+  }
+
+  /** Waits for {@code id} to be Extant; a launch that failed (Teardown) fails at once, with its reason from nc.log. */
+  static void awaitExtant(String id) throws InterruptedException {
+    long end = System.nanoTime() + START.toNanos();
+    while (true) {
+      String state = stateOf(id);
+      if ("Extant".equals(state)) {
+        return;
+      }
+      if ("Teardown".equals(state)) {
+        throw new AssertionError(id + " failed to start (Teardown) -- " + diagnostics(id));
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + START.toSeconds() + " s waiting for: " + id + " Extant -- " + diagnostics(id));
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** The instance's state as the NC reports it, or what went wrong asking. */
+  static String stateOf(String id) {
+    try {
+      InstanceType i = describe(port, id);
+      return i == null ? "not listed" : i.getStateName();
+    } catch (Exception e) {
+      return "ncDescribeInstances failed: " + e.getMessage();
+    }
+  }
+
+  /**
+   * Everything that tells why a guest is not where it should be, on one line: the NC's state, the
+   * NC's log lines about it and its warnings, QEMU's log, the console's last lines and libvirt's
+   * domain list.
+   */
+  static String diagnostics(String id) {
+    StringBuilder b = new StringBuilder("NC says " + id + " is " + stateOf(id));
+    b.append(" | nc.log: ").append(tail(paths.logDir().resolve("nc.log"), 12,
+        l -> (l.contains(id) && !l.matches(".* commands: exec: .* => exit 0")) || l.contains(" WARN ") || l.contains(" ERROR ")
+            || l.contains(" FATAL ")));
+    b.append(" | /var/log/libvirt/qemu/").append(id).append(".log: ")
+        .append(tail(Path.of("/var/log/libvirt/qemu", id + ".log"), 6, l -> true));
+    b.append(" | console: ").append(tail(home.resolve("instances/admin/" + id + "/console.log"), 4, l -> !l.isBlank()));
+    CommandResult list = SH.run("virsh", "-c", "qemu:///system", "list", "--all");
+    b.append(" | virsh list --all: ").append(list.stdout()).append(list.stderr());
+    return b.toString().replaceAll("\\s*[\\r\\n]+\\s*", " / ").replaceAll("[ \\t]+", " ");
+  }
+
+  /** The last {@code n} lines of {@code file} that {@code keep} accepts, or why there are none. */
+  static String tail(Path file, int n, java.util.function.Predicate<String> keep) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream().filter(keep).toList();
+      if (lines.isEmpty()) {
+        return "(nothing)";
+      }
+      return String.join(" / ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return "(no such file)";
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
     }
   }
 
@@ -342,7 +424,7 @@ class GuestBootTest {
     assertEquals(1024 - 160, res.getMemorySizeAvailable(), "memory held by the pending guest");
     assertEquals(4 - 1, res.getNumberOfCoresAvailable());
 
-    await(id + " Extant", START, quietly(() -> "Extant".equals(describe(port, id).getStateName())));
+    awaitExtant(id);
     assertEquals(3, walrus.imageGets.get(), "kernel, ramdisk and image fetched once each");
     assertTrue(walrus.refusals.isEmpty(), walrus.refusals.toString());
     // a second guest from the cache, started while the first one is looked at
@@ -354,14 +436,14 @@ class GuestBootTest {
 
     // the guest boots: the kernel's banner, the initrd mounting the root partition vda1 (with the
     // key the NC put in), the root file system's init
-    await("the kernel's lines on the console", Duration.ofSeconds(90),
+    await(id, "the kernel's lines on the console", BOOT,
         quietly(() -> console(id).contains("Linux version") && console(id).contains("EXT4-fs (vda1)")));
     String log = console(id);
     assertEquals(1, count(log, "Linux version"), log);
     assertTrue(log.contains("root=/dev/vda1"), log);
     // the guest's NIC got a lease on the bridge, and its init read the key the NC injected
     String fingerprint = SH.run("ssh-keygen", "-l", "-E", "md5", "-f", keyFile + ".pub").stdout().split("\\s+")[1].replace("MD5:", "");
-    await("the image's READY line", Duration.ofSeconds(120), quietly(() -> console(id).contains("EUCA-TEST-IMAGE-READY")));
+    await(id, "the image's READY line", BOOT, quietly(() -> console(id).contains("EUCA-TEST-IMAGE-READY")));
     String ready = console(id).lines().filter(l -> l.contains("EUCA-TEST-IMAGE-READY")).findFirst().orElseThrow();
     assertTrue(ready.contains("instance-id=" + id), ready);
     assertTrue(ready.contains("ip=" + siteNet), ready);
@@ -375,10 +457,10 @@ class GuestBootTest {
     NcRebootInstance reboot = new NcRebootInstance();
     reboot.setNcRebootInstance(rb);
     assertTrue(stub(port).ncRebootInstance(reboot).getNcRebootInstanceResponse().getStatus());
-    await("a second boot on the console", Duration.ofSeconds(90), quietly(() -> count(console(id), "Linux version") >= 2));
+    await(id, "a second boot on the console", BOOT, quietly(() -> count(console(id), "Linux version") >= 2));
 
     // destroyed behind the NC's back: Teardown on the next describe, its files removed
-    await(other + " Extant", START, quietly(() -> "Extant".equals(describe(port, other).getStateName())));
+    awaitExtant(other);
     assertEquals(3, walrus.imageGets.get(), "the second guest's images came from the cache");
     sh("virsh", "-c", "qemu:///system", "destroy", other);
     assertEquals("Teardown", describe(port, other).getStateName());

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Turns a Pending instance into a running guest: images from the cache (fetched from Walrus if
@@ -20,6 +22,7 @@ import java.util.List;
  * and the cache must stay untouched), disks built, domain started.
  */
 final class InstanceLauncher {
+  private static final Logger LOG = LogManager.getLogger(InstanceLauncher.class);
   private final Hypervisor hypervisor;
   private final ImageCache cache;
   private final InstanceDiskBuilder disks;
@@ -37,22 +40,27 @@ final class InstanceLauncher {
     LaunchRequest r = instance.request();
     Path dir = instance.dir();
     Path kernel = dir.resolve("kernel");
+    long t0 = System.nanoTime();
     try (ImageCache.Lease k = cache.acquire(r.kernelId(), r.kernelUrl())) {
       Files.copy(k.file(), kernel, StandardCopyOption.REPLACE_EXISTING);
     }
+    LOG.info("instance {}: kernel {} ready ({} ms)", r.instanceId(), r.kernelId(), millisSince(t0));
     Path ramdisk = null;
     if (r.ramdiskId() != null && !r.ramdiskId().isBlank() && r.ramdiskUrl() != null) {
       ramdisk = dir.resolve("ramdisk");
       try (ImageCache.Lease rd = cache.acquire(r.ramdiskId(), r.ramdiskUrl())) {
         Files.copy(rd.file(), ramdisk, StandardCopyOption.REPLACE_EXISTING);
       }
+      LOG.info("instance {}: ramdisk {} ready ({} ms)", r.instanceId(), r.ramdiskId(), millisSince(t0));
     }
     List<InstanceDiskBuilder.Disk> built;
     try (ImageCache.Lease image = cache.acquire(r.imageId(), r.imageUrl())) {
+      LOG.info("instance {}: image {} ready ({} ms)", r.instanceId(), r.imageId(), millisSince(t0));
       InstanceDiskBuilder.Layout layout = settings.type() == HypervisorType.XEN
           ? InstanceDiskBuilder.Layout.PARTITION_FILES : InstanceDiskBuilder.Layout.WHOLE_DISK;
       built = disks.build(layout, image.file(), r.keyName(), r.diskGb() * 1024L, settings.swapMb(), dir);
     }
+    LOG.info("instance {}: disks built ({} ms)", r.instanceId(), millisSince(t0));
     List<GuestDefinition.GuestDisk> guestDisks = new ArrayList<>();
     for (InstanceDiskBuilder.Disk d : built) {
       guestDisks.add(new GuestDefinition.GuestDisk(d.file(), d.guestDevice()));
@@ -65,6 +73,13 @@ final class InstanceLauncher {
   }
 
   void start(GuestDefinition g) throws HypervisorException {
+    long t0 = System.nanoTime();
+    LOG.info("instance {}: starting the domain", g.name());
     hypervisor.start(g);
+    LOG.info("instance {}: domain started ({} ms)", g.name(), millisSince(t0));
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
   }
 }
