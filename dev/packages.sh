@@ -56,8 +56,11 @@ start_libvirt() {
 # ("KVM was enabled when probing ..., but it is not available now") and probes QEMU again: ~45 s
 # per start instead of under one. Nothing to do without /dev/kvm (QEMU uses TCG) or without the
 # kvm group; plain-QEMU guests (HYPERVISOR=qemu) use TCG either way.
+# In a chroot (fresh-check's: its / is no mount point) /dev is the host's and the chroot's kvm
+# group may have another gid: the device is left alone there (libvirt cannot run QEMU there).
 kvm_device_for_qemu() {
   [ -c /dev/kvm ] && getent group kvm >/dev/null || return 0
+  mountpoint -q / || return 0
   [ "$(stat -c %G /dev/kvm)" = kvm ] && [ -n "$(find /dev/kvm -perm -g=rw)" ] && return 0
   chgrp kvm /dev/kvm && chmod g+rw /dev/kvm || echo "could not give /dev/kvm to the kvm group" >&2
   return 0
