@@ -208,6 +208,29 @@ class NodeImageFetchIT {
     }
   }
 
+  /**
+   * asctime pads a one-digit day with a space ("Tue Nov  4 09:05:01 2026"), so on the 1st to 9th
+   * of every month the NC signs a Date with two spaces in a row; Walrus must verify the signature
+   * over the header exactly as sent. Today's date is used (the 15-minute window), with the same
+   * double space put before the time.
+   */
+  @Test
+  @Order(4)
+  void aDateWithAsctimesDoubleSpaceVerifies() throws Exception {
+    URI manifest = manifestUrl("nc-images/root-nc.img.manifest.xml");
+    String date = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+        .format(java.time.format.DateTimeFormatter.ofPattern("EEE MMM d  HH:mm:ss yyyy", java.util.Locale.US));
+    java.security.Signature rsa = java.security.Signature.getInstance("SHA1withRSA");
+    rsa.initSign(Pem.readPrivateKey(cloud.keysDir().resolve("node-pk.pem")));
+    rsa.update(("GET\n" + date + "\n" + manifest.getRawPath() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpRequest req = HttpRequest.newBuilder(URI.create(manifest + "?IsCompressed=true")).GET()
+        .header("EucaOperation", "GetDecryptedImage").header("Authorization", "Euca").header("Date", date)
+        .header("EucaCert", java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(cloud.keysDir().resolve("node-cert.pem"))))
+        .header("EucaSignature", java.util.Base64.getEncoder().encodeToString(rsa.sign())).build();
+    HttpResponse<byte[]> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, r.statusCode(), date + ": " + new String(r.body()));
+  }
+
   // ---------------------------------------------------------------- the real NC daemon
 
   static EucalyptusNCStub nc() throws Exception {
@@ -241,7 +264,7 @@ class NodeImageFetchIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void theNodeControllerFetchesTheRegisteredImagesFromTheCloud() throws Exception {
     // the single-host set-up: the NC reads the keys folder the CLC wrote (euca_conf --addnode of
     // this host copies nothing more); its hypervisor is libvirt's test driver
