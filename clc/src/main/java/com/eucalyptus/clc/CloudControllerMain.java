@@ -137,7 +137,7 @@ public final class CloudControllerMain implements AutoCloseable {
 
     List<Ec2Action> actions = ec2Actions(db, accounts, clusters, properties, credentials);
     actions.addAll(new InstanceActions(instances, launcher, new Images(db), new KeyPairs(db), new SecurityGroups(db),
-        clusters, clusterClient, properties, instancePoller::wake).all());
+        clusters, clusterClient, properties, instancePoller::wake, conf.getInt("CLOUD_PORT", 8773)).all());
     actions.addAll(ImageActions.create(db, accounts, walrus.bundles()).all());
     Ec2QueryServlet ec2 = new Ec2QueryServlet(new QueryAuthenticator(accounts), actions,
         () -> properties.get(SystemProperties.DNS_DOMAIN));

@@ -58,9 +58,12 @@ public final class InstanceActions {
   private final ClusterClient client;
   private final SystemProperties properties;
   private final Runnable wakePoller;
+  private final int cloudPort;
 
+  /** @param cloudPort CLOUD_PORT, for Walrus URLs made from a Host header that names no port */
   public InstanceActions(Instances instances, Launcher launcher, Images images, KeyPairs keys, SecurityGroups groups,
-      Clusters clusters, ClusterClient client, SystemProperties properties, Runnable wakePoller) {
+      Clusters clusters, ClusterClient client, SystemProperties properties, Runnable wakePoller, int cloudPort) {
+    this.cloudPort = cloudPort;
     this.instances = instances;
     this.launcher = launcher;
     this.images = images;
@@ -218,11 +221,16 @@ public final class InstanceActions {
     return Base64.getEncoder().encodeToString(raw);
   }
 
-  /** http://host:port/services/Walrus/ as the nodes reach it: cloud.url, else the host the client used. */
+  /**
+   * http://host:port/services/Walrus/ as the nodes reach it: cloud.url, else the host the client
+   * used with this CLC's port (clients such as boto leave the port out of Host).
+   */
   private String walrusBase(QueryRequest r) {
     String url = properties.get(SystemProperties.CLOUD_URL).replaceAll("/+$", "");
     if (url.isBlank()) {
-      url = "http://" + (r.host() == null ? "127.0.0.1:8773" : r.host());
+      String host = r.host() == null || r.host().isBlank() ? "127.0.0.1" : r.host().trim();
+      boolean hasPort = host.startsWith("[") ? host.contains("]:") : host.contains(":");
+      url = "http://" + (hasPort ? host : host + ":" + cloudPort);
     }
     return url + "/services/Walrus/";
   }

@@ -178,7 +178,7 @@ class InstanceActionsTest {
         now::get);
     Launcher launcher = new Launcher(instances, clusters, cc, new CapacityLedger(clusters::countedAt), () -> { }, now::get);
     actions = new InstanceActions(instances, launcher, images, new KeyPairs(db), new SecurityGroups(db), clusters, cc,
-        properties, () -> { });
+        properties, () -> { }, 8773);
   }
 
   /** What the cluster poller would have learnt from a DescribeResources sent now. */
@@ -215,7 +215,7 @@ class InstanceActionsTest {
     for (int k = 0; k < params.length; k += 2) {
       q.append('&').append(params[k]).append('=').append(URLEncoder.encode(params[k + 1], StandardCharsets.UTF_8));
     }
-    QueryRequest r = QueryRequest.of("GET", "127.0.0.1:8773", "/services/Eucalyptus", q.toString(), new byte[0], null,
+    QueryRequest r = QueryRequest.of("GET", "127.0.0.1", "/services/Eucalyptus", q.toString(), new byte[0], null,
         Map.of());
     Xml out = new Xml();
     a.handle(r, caller, out);
