@@ -27,7 +27,6 @@ import com.eucalyptus.clc.cluster.ClusterPoller;
 import com.eucalyptus.clc.cluster.Clusters;
 import com.eucalyptus.clc.cluster.SoapClusterClient;
 import com.eucalyptus.clc.console.WebConsole;
-import com.eucalyptus.clc.metadata.InstanceMetadataSource;
 import com.eucalyptus.clc.metadata.MetadataServlet;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.properties.SystemProperties;
@@ -36,8 +35,6 @@ import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.walrus.Walrus;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
 import com.eucalyptus.runtime.daemon.Daemon;
 import com.eucalyptus.runtime.config.EucalyptusConf;
 import com.eucalyptus.runtime.crypto.CertificateAuthority;
@@ -98,16 +95,6 @@ public final class CloudControllerMain implements AutoCloseable {
 
   /** Starts everything; used by the daemon and by tests. */
   public static CloudControllerMain start(EucaPaths paths, EucalyptusConf conf) throws Exception {
-    return start(paths, conf, CloudControllerMain::noInstanceStoreYet);
-  }
-
-  /**
-   * Starts everything, the metadata service answering from {@code metadataSource(db)}.
-   * Wire the instance store in by passing it here (or by returning it from the one-argument
-   * {@link #start}'s source).
-   */
-  public static CloudControllerMain start(EucaPaths paths, EucalyptusConf conf,
-      Function<Database, InstanceMetadataSource> metadataSource) throws Exception {
     Files.createDirectories(paths.bukkitsDir());
     CertificateAuthority ca = CloudKeys.ensure(paths.keysDir());
     Database db = Database.open(paths, conf);
@@ -158,21 +145,13 @@ public final class CloudControllerMain implements AutoCloseable {
     Server server = new Server(conf.getInt("CLOUD_PORT", 8773));
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder("ec2", ec2), "/*");
-    MetadataServlet.mount(context, metadataSource.apply(db)); // /latest/* wins over "/*"
+    MetadataServlet.mount(context, metadata); // /latest/* wins over "/*"
     walrus.mount(server, context); // S3 before EC2 (see clc/walrus)
     server.setHandler(context);
     server.start();
     LOG.info("Cloud Controller up: EC2 Query API on port {}", conf.getInt("CLOUD_PORT", 8773));
     WebConsole.Started console = WebConsole.start(conf, paths.keysDir(), db, accounts, properties, credentials, clusters);
     return new CloudControllerMain(db, server, poller, console, instancePoller, metadata);
-  }
-
-  /**
-   * The metadata source until the instance store (RunInstances, issue 5) is wired in: it knows
-   * no instance, so every metadata request is answered 404. Replace it with the store.
-   */
-  private static InstanceMetadataSource noInstanceStoreYet(Database db) {
-    return address -> Optional.empty();
   }
 
   /** Every EC2 Query action the CLC answers. */
