@@ -27,6 +27,7 @@ import com.eucalyptus.clc.cluster.ClusterPoller;
 import com.eucalyptus.clc.cluster.Clusters;
 import com.eucalyptus.clc.cluster.SoapClusterClient;
 import com.eucalyptus.clc.console.WebConsole;
+import com.eucalyptus.clc.metadata.MetadataServlet;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.properties.SystemProperties;
 import com.eucalyptus.clc.walrus.WalrusService;
@@ -144,6 +145,7 @@ public final class CloudControllerMain implements AutoCloseable {
     Server server = new Server(conf.getInt("CLOUD_PORT", 8773));
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder("ec2", ec2), "/*");
+    MetadataServlet.mount(context, metadata); // /latest/* wins over "/*"
     walrus.mount(server, context); // S3 before EC2 (see clc/walrus)
     server.setHandler(context);
     server.start();
