@@ -435,7 +435,13 @@ public final class InstanceActions {
   }
 
   private void console(QueryRequest r, Accounts.User caller, Xml out) throws Exception {
-    InstanceEntity e = owned(r.required("InstanceId"), caller);
+    // InstanceId as the API names it; InstanceId.1 as boto (and so euca2ools) sends it
+    String id = r.param("InstanceId") != null && !r.param("InstanceId").isEmpty() ? r.param("InstanceId")
+        : r.param("InstanceId.1");
+    if (id == null || id.isEmpty()) {
+      throw Ec2Exception.missingParameter("InstanceId");
+    }
+    InstanceEntity e = owned(id, caller);
     ClusterClient.ConsoleOutput console = null;
     ClusterEntity cluster = cluster(e.cluster);
     if (cluster != null && InstanceState.of(e.state) != InstanceState.TERMINATED) {

@@ -347,6 +347,7 @@ class InstanceActionsTest {
     String console = call("GetConsoleOutput", alice, "InstanceId", id);
     assertEquals("<instanceId>" + id + "</instanceId><timestamp>2026-11-24T10:00:00.000Z</timestamp><output>"
         + Base64.getEncoder().encodeToString(("Linux version 6.1 " + id + "\n").getBytes()) + "</output>", console);
+    assertEquals(console, call("GetConsoleOutput", alice, "InstanceId.1", id), "boto's form of the parameter");
     assertEquals("<return>true</return>", call("RebootInstances", alice, "InstanceId.1", id));
     assertEquals(List.of(id), cc.rebooted);
 
