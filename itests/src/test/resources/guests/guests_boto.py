@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """python3-boto (boto 2, signature v2 as euca2ools signed) driving the instance operations.
 
-usage: instances_boto.py ENDPOINT_URL ACCESS SECRET COMMAND [ARGS...]
+usage: guests_boto.py ENDPOINT_URL ACCESS SECRET COMMAND [ARGS...]
   create-key NAME              prints the fingerprint, then the private key
   run IMAGE KEY USERDATA_FILE MIN MAX TYPE
                                prints "reservation<TAB>owner", then per instance
