@@ -8,7 +8,17 @@ import com.eucalyptus.clc.api.actions.CloudActions;
 import com.eucalyptus.clc.api.actions.ImageActions;
 import com.eucalyptus.clc.api.actions.KeyPairActions;
 import com.eucalyptus.clc.api.actions.SecurityGroupActions;
+import com.eucalyptus.clc.api.actions.InstanceActions;
 import com.eucalyptus.clc.compute.groups.SecurityGroups;
+import com.eucalyptus.clc.compute.instances.CapacityLedger;
+import com.eucalyptus.clc.compute.instances.InstancePoller;
+import com.eucalyptus.clc.compute.instances.Instances;
+import com.eucalyptus.clc.compute.instances.Launcher;
+import com.eucalyptus.clc.compute.instances.Reconciler;
+import com.eucalyptus.clc.compute.instances.RunningInstancesCheck;
+import com.eucalyptus.clc.compute.instances.StoredInstanceMetadata;
+import com.eucalyptus.clc.images.Images;
+import com.eucalyptus.clc.metadata.InstanceMetadataSource;
 import com.eucalyptus.clc.compute.keys.KeyPairs;
 import com.eucalyptus.clc.auth.QueryAuthenticator;
 import com.eucalyptus.clc.bootstrap.CloudKeys;
@@ -17,6 +27,7 @@ import com.eucalyptus.clc.cluster.ClusterPoller;
 import com.eucalyptus.clc.cluster.Clusters;
 import com.eucalyptus.clc.cluster.SoapClusterClient;
 import com.eucalyptus.clc.console.WebConsole;
+import com.eucalyptus.clc.metadata.MetadataServlet;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.properties.SystemProperties;
 import com.eucalyptus.clc.walrus.WalrusService;
@@ -47,12 +58,22 @@ public final class CloudControllerMain implements AutoCloseable {
   private final Server http;
   private final ClusterPoller poller;
   private final WebConsole.Started console;
+  private final InstancePoller instancePoller;
+  private final InstanceMetadataSource metadata;
 
-  private CloudControllerMain(Database db, Server http, ClusterPoller poller, WebConsole.Started console) {
+  private CloudControllerMain(Database db, Server http, ClusterPoller poller, WebConsole.Started console,
+      InstancePoller instancePoller, InstanceMetadataSource metadata) {
     this.db = db;
     this.http = http;
     this.poller = poller;
     this.console = console;
+    this.instancePoller = instancePoller;
+    this.metadata = metadata;
+  }
+
+  /** The instance store's answers for the metadata service (:8773/latest/): the instance at a private address. */
+  public InstanceMetadataSource metadataSource() {
+    return metadata;
   }
 
   public static void main(String[] args) throws Exception {
@@ -84,9 +105,10 @@ public final class CloudControllerMain implements AutoCloseable {
     Clusters clusters = new Clusters(db);
 
     boolean signed = conf.getBoolean("ENABLE_WS_SECURITY", true);
-    ClusterPoller poller = new ClusterPoller(clusters, new SoapClusterClient(
+    SoapClusterClient clusterClient = new SoapClusterClient(
         signed ? KeySource.files(paths.keysDir(), "cloud-pk.pem", "cloud-cert.pem", "cluster-cert.pem") : null,
-        Duration.ofSeconds(20)), paths.keysDir());
+        Duration.ofSeconds(20));
+    ClusterPoller poller = new ClusterPoller(clusters, clusterClient, paths.keysDir());
     poller.start(() -> {
       try {
         return Integer.parseInt(properties.get(SystemProperties.CLUSTER_POLL_SECONDS));
@@ -98,19 +120,38 @@ public final class CloudControllerMain implements AutoCloseable {
     CredentialsZip credentials = new CredentialsZip(db, ca);
     Walrus walrus = WalrusService.create(db, accounts, properties);
     WalrusService.serveImages(walrus, db, accounts, properties, paths.keysDir());
+    Instances instances = new Instances(db);
+    long watchingSince = System.currentTimeMillis();
+    InstancePoller instancePoller = new InstancePoller(instances, clusters, clusterClient,
+        () -> new Reconciler.Settings(
+            Duration.ofSeconds(properties.number(SystemProperties.INSTANCE_LOST_GRACE_SECONDS, 120)),
+            Duration.ofSeconds(properties.number(SystemProperties.INSTANCE_TERMINATED_VISIBLE_SECONDS, 3600)), watchingSince),
+        () -> new InstancePoller.Periods(
+            Duration.ofMillis(Math.max(100, properties.number(SystemProperties.INSTANCE_POLL_FAST_MILLIS, 300))),
+            Duration.ofSeconds(Math.max(1, properties.number(SystemProperties.INSTANCE_POLL_SECONDS, 5)))),
+        System::currentTimeMillis);
+    instancePoller.start();
+    accounts.addDeletionCheck(new RunningInstancesCheck(instances));
+    Launcher launcher = new Launcher(instances, clusters, clusterClient, new CapacityLedger(clusters::countedAt),
+        instancePoller::wake, System::currentTimeMillis);
+    InstanceMetadataSource metadata = new StoredInstanceMetadata(instances, conf.get("HYPERVISOR", "kvm"));
+
     List<Ec2Action> actions = ec2Actions(db, accounts, clusters, properties, credentials);
+    actions.addAll(new InstanceActions(instances, launcher, new Images(db), new KeyPairs(db), new SecurityGroups(db),
+        clusters, clusterClient, properties, instancePoller::wake, conf.getInt("CLOUD_PORT", 8773)).all());
     actions.addAll(ImageActions.create(db, accounts, walrus.bundles()).all());
     Ec2QueryServlet ec2 = new Ec2QueryServlet(new QueryAuthenticator(accounts), actions,
         () -> properties.get(SystemProperties.DNS_DOMAIN));
     Server server = new Server(conf.getInt("CLOUD_PORT", 8773));
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder("ec2", ec2), "/*");
+    MetadataServlet.mount(context, metadata); // /latest/* wins over "/*"
     walrus.mount(server, context); // S3 before EC2 (see clc/walrus)
     server.setHandler(context);
     server.start();
     LOG.info("Cloud Controller up: EC2 Query API on port {}", conf.getInt("CLOUD_PORT", 8773));
     WebConsole.Started console = WebConsole.start(conf, paths.keysDir(), db, accounts, properties, credentials, clusters);
-    return new CloudControllerMain(db, server, poller, console);
+    return new CloudControllerMain(db, server, poller, console, instancePoller, metadata);
   }
 
   /** Every EC2 Query action the CLC answers. */
@@ -126,6 +167,7 @@ public final class CloudControllerMain implements AutoCloseable {
   @Override
   public void close() {
     console.close();
+    instancePoller.close();
     poller.close();
     try {
       http.stop();

@@ -75,6 +75,7 @@ public final class InstanceLauncher implements AutoCloseable {
     NodePicker.Reservation r = first;
     while (r != null) {
       NodeEndpoint node = r.node();
+      LOG.info("instance {}: sending ncRunInstance to {}", i.instanceId(), node.url());
       try {
         Instance accepted = client.runInstance(node, i, req.imageUrl(), req.kernelUrl(), req.ramdiskUrl());
         r.ran();

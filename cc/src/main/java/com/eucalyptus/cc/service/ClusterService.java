@@ -78,6 +78,8 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
     RunInstancesType in = request.getRunInstances();
     // a malformed request is answered with a fault that says what is wrong (IllegalArgumentException)
     LaunchRequest launch = InstanceMessages.launchRequest(in, Instant.now());
+    LOG.info("RunInstances {}: received for {}", in.getReservationId(),
+        launch.instances().stream().map(Instance::instanceId).toList());
     // fresh numbers first, as the original refreshed its resources before scheduling
     nodes.refresh(maxWait);
     RunInstancesResponseType out = new RunInstancesResponseType();

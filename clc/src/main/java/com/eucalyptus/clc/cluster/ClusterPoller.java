@@ -57,7 +57,8 @@ public final class ClusterPoller implements AutoCloseable {
     List<ClusterClient.VmType> types = clusters.vmTypes().stream()
         .map(v -> new ClusterClient.VmType(v.name, v.cpu, v.memory, v.disk)).toList();
     for (ClusterEntity c : clusters.registered()) {
-      clusters.update(poll(c, types));
+      Instant sent = Instant.now();
+      clusters.update(poll(c, types), sent);
     }
   }
 

@@ -3,6 +3,7 @@ package com.eucalyptus.clc.cluster;
 import com.eucalyptus.clc.persistence.ClusterEntity;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.persistence.VmTypeEntity;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Clusters {
   private final Database db;
   private final Map<String, ClusterStatus> status = new ConcurrentHashMap<>();
+  /** when the DescribeResources behind each cluster's status was sent (for the capacity ledger) */
+  private final Map<String, Instant> countedAt = new ConcurrentHashMap<>();
 
   public Clusters(Database db) {
     this.db = db;
@@ -72,6 +75,19 @@ public final class Clusters {
 
   public void update(ClusterStatus s) {
     status.put(s.name(), s);
+  }
+
+  /** A status from a DescribeResources sent at {@code sent}: its counts include every run finished before then. */
+  public void update(ClusterStatus s, Instant sent) {
+    status.put(s.name(), s);
+    if (s.up()) {
+      countedAt.put(s.name(), sent);
+    }
+  }
+
+  /** When the DescribeResources whose counts the cluster's status holds was sent; EPOCH if none yet. */
+  public Instant countedAt(String cluster) {
+    return countedAt.getOrDefault(cluster, Instant.EPOCH);
   }
 
   public ClusterStatus status(ClusterEntity c) {

@@ -3,7 +3,24 @@ package com.eucalyptus.clc.cluster;
 import com.eucalyptus.runtime.soap.KeySource;
 import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
+import com.eucalyptus.wsdl.cc.types.CcInstanceType;
+import com.eucalyptus.wsdl.cc.types.DescribeInstances;
+import com.eucalyptus.wsdl.cc.types.DescribeInstancesResponseType;
+import com.eucalyptus.wsdl.cc.types.DescribeInstancesType;
 import com.eucalyptus.wsdl.cc.types.DescribeResources;
+import com.eucalyptus.wsdl.cc.types.GetConsoleOutput;
+import com.eucalyptus.wsdl.cc.types.GetConsoleOutputResponseType;
+import com.eucalyptus.wsdl.cc.types.GetConsoleOutputType;
+import com.eucalyptus.wsdl.cc.types.NetConfigType;
+import com.eucalyptus.wsdl.cc.types.RebootInstances;
+import com.eucalyptus.wsdl.cc.types.RebootInstancesResponseType;
+import com.eucalyptus.wsdl.cc.types.RebootInstancesType;
+import com.eucalyptus.wsdl.cc.types.RunInstances;
+import com.eucalyptus.wsdl.cc.types.RunInstancesResponseType;
+import com.eucalyptus.wsdl.cc.types.RunInstancesType;
+import com.eucalyptus.wsdl.cc.types.TerminateInstances;
+import com.eucalyptus.wsdl.cc.types.TerminateInstancesResponseType;
+import com.eucalyptus.wsdl.cc.types.TerminateInstancesType;
 import com.eucalyptus.wsdl.cc.types.DescribeResourcesResponseType;
 import com.eucalyptus.wsdl.cc.types.DescribeResourcesType;
 import com.eucalyptus.wsdl.cc.types.ResourceType;
@@ -14,6 +31,8 @@ import com.eucalyptus.wsdl.gl.types.GetKeysResponseType;
 import com.eucalyptus.wsdl.gl.types.GetKeysType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Calendar;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -85,5 +104,148 @@ public final class SoapClusterClient implements ClusterClient {
 
   private static String decode(String b64) {
     return b64 == null || b64.isEmpty() ? "" : new String(Base64.getDecoder().decode(b64), StandardCharsets.US_ASCII);
+  }
+
+  private EucalyptusCCStub cc(String host, int port) throws Exception {
+    return SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(), url(host, port, "EucalyptusCC")),
+        keys == null ? null : keys.current(), timeout);
+  }
+
+  @Override
+  public Launched runInstances(String host, int port, Launch l) throws Exception {
+    EucalyptusCCStub stub = cc(host, port);
+    try {
+      RunInstancesType t = new RunInstancesType();
+      t.setCorrelationId(UUID.randomUUID().toString());
+      t.setUserId(l.owner());
+      t.setReservationId(l.reservationId());
+      t.setInstanceIds(l.instanceIds().toArray(String[]::new));
+      t.setMinCount(l.minCount());
+      t.setMaxCount(l.instanceIds().size());
+      t.setImageId(l.imageId());
+      t.setImageURL(l.imageUrl());
+      t.setKernelId(l.kernelId());
+      t.setKernelURL(l.kernelUrl());
+      if (l.ramdiskId() != null) {
+        t.setRamdiskId(l.ramdiskId());
+        t.setRamdiskURL(l.ramdiskUrl());
+      }
+      VirtualMachineType vm = new VirtualMachineType();
+      vm.setName(l.type().name());
+      vm.setCores(l.type().cpu());
+      vm.setMemory(l.type().memory());
+      vm.setDisk(l.type().disk());
+      t.setInstanceType(vm);
+      if (l.keyText() != null && !l.keyText().isEmpty()) {
+        t.setKeyName(l.keyText());
+      }
+      t.setUserData(l.userData() == null ? "" : l.userData());
+      t.setLaunchIndex(String.valueOf(l.launchIndex()));
+      if (!l.groupNames().isEmpty()) {
+        t.setNetNames(l.groupNames().toArray(String[]::new));
+      }
+      RunInstances req = new RunInstances();
+      req.setRunInstances(t);
+      RunInstancesResponseType r = stub.runInstances(req).getRunInstancesResponse();
+      boolean ok = !r.is_returnSpecified() || r.get_return();
+      return new Launched(ok, r.getStatusMessage(), reported(r.getInstances()));
+    } finally {
+      stub._getServiceClient().cleanupTransport();
+    }
+  }
+
+  @Override
+  public List<ReportedInstance> describeInstances(String host, int port, List<String> instanceIds) throws Exception {
+    EucalyptusCCStub stub = cc(host, port);
+    try {
+      DescribeInstancesType t = new DescribeInstancesType();
+      t.setCorrelationId(UUID.randomUUID().toString());
+      t.setUserId("eucalyptus");
+      if (!instanceIds.isEmpty()) {
+        t.setInstanceIds(instanceIds.toArray(String[]::new));
+      }
+      DescribeInstances req = new DescribeInstances();
+      req.setDescribeInstances(t);
+      DescribeInstancesResponseType r = stub.describeInstances(req).getDescribeInstancesResponse();
+      return reported(r.getInstances());
+    } finally {
+      stub._getServiceClient().cleanupTransport();
+    }
+  }
+
+  @Override
+  public List<Boolean> terminateInstances(String host, int port, List<String> instanceIds) throws Exception {
+    EucalyptusCCStub stub = cc(host, port);
+    try {
+      TerminateInstancesType t = new TerminateInstancesType();
+      t.setCorrelationId(UUID.randomUUID().toString());
+      t.setUserId("eucalyptus");
+      t.setInstanceIds(instanceIds.toArray(String[]::new));
+      TerminateInstances req = new TerminateInstances();
+      req.setTerminateInstances(t);
+      TerminateInstancesResponseType r = stub.terminateInstances(req).getTerminateInstancesResponse();
+      List<Boolean> out = new ArrayList<>();
+      boolean[] done = r.getIsTerminated();
+      for (int k = 0; k < instanceIds.size(); k++) {
+        out.add(done != null && k < done.length && done[k]);
+      }
+      return out;
+    } finally {
+      stub._getServiceClient().cleanupTransport();
+    }
+  }
+
+  @Override
+  public boolean rebootInstances(String host, int port, List<String> instanceIds) throws Exception {
+    EucalyptusCCStub stub = cc(host, port);
+    try {
+      RebootInstancesType t = new RebootInstancesType();
+      t.setCorrelationId(UUID.randomUUID().toString());
+      t.setUserId("eucalyptus");
+      t.setInstanceIds(instanceIds.toArray(String[]::new));
+      RebootInstances req = new RebootInstances();
+      req.setRebootInstances(t);
+      RebootInstancesResponseType r = stub.rebootInstances(req).getRebootInstancesResponse();
+      return r.getStatus() && (!r.is_returnSpecified() || r.get_return());
+    } finally {
+      stub._getServiceClient().cleanupTransport();
+    }
+  }
+
+  @Override
+  public ConsoleOutput getConsoleOutput(String host, int port, String instanceId) throws Exception {
+    EucalyptusCCStub stub = cc(host, port);
+    try {
+      GetConsoleOutputType t = new GetConsoleOutputType();
+      t.setCorrelationId(UUID.randomUUID().toString());
+      t.setUserId("eucalyptus");
+      t.setInstanceId(instanceId);
+      GetConsoleOutput req = new GetConsoleOutput();
+      req.setGetConsoleOutput(t);
+      GetConsoleOutputResponseType r = stub.getConsoleOutput(req).getGetConsoleOutputResponse();
+      if ((r.is_returnSpecified() && !r.get_return()) || r.getConsoleOutput() == null) {
+        return null;
+      }
+      return new ConsoleOutput(r.getConsoleOutput(), instant(r.getTimestamp()));
+    } finally {
+      stub._getServiceClient().cleanupTransport();
+    }
+  }
+
+  private static List<ReportedInstance> reported(CcInstanceType[] in) {
+    List<ReportedInstance> out = new ArrayList<>();
+    if (in != null) {
+      for (CcInstanceType c : in) {
+        NetConfigType net = c.getNetParams();
+        out.add(new ReportedInstance(c.getInstanceId(), c.getReservationId(), c.getOwnerId(), c.getStateName(),
+            net == null ? null : net.getPrivateIp(), net == null ? null : net.getPublicIp(), c.getServiceTag(),
+            instant(c.getLaunchTime()), instant(c.getLastSeen())));
+      }
+    }
+    return out;
+  }
+
+  private static Instant instant(Calendar c) {
+    return c == null ? null : c.toInstant();
   }
 }

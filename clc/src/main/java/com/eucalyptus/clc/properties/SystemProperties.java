@@ -24,6 +24,14 @@ public final class SystemProperties {
   public static final String MAIL_PORT = "mail.smtp.port";
   public static final String ADMIN_EMAIL = "admin.email";
   public static final String CLUSTER_POLL_SECONDS = "cloud.cluster.poll.seconds";
+  /** seconds an instance keeps its last known state while its node is silent (then shutting-down, terminated after twice) */
+  public static final String INSTANCE_LOST_GRACE_SECONDS = "cloud.instances.lost.grace.seconds";
+  /** seconds a terminated instance stays in DescribeInstances (AWS: about an hour) */
+  public static final String INSTANCE_TERMINATED_VISIBLE_SECONDS = "cloud.instances.terminated.visible.seconds";
+  /** milliseconds between instance polls while an instance is pending or shutting-down */
+  public static final String INSTANCE_POLL_FAST_MILLIS = "cloud.instances.poll.fast.millis";
+  /** seconds between instance polls otherwise */
+  public static final String INSTANCE_POLL_SECONDS = "cloud.instances.poll.seconds";
 
   private final Database db;
 
@@ -47,6 +55,10 @@ public final class SystemProperties {
     d.put(MAIL_PORT, "25");
     d.put(ADMIN_EMAIL, "");
     d.put(CLUSTER_POLL_SECONDS, "5");
+    d.put(INSTANCE_LOST_GRACE_SECONDS, "120");
+    d.put(INSTANCE_TERMINATED_VISIBLE_SECONDS, "3600");
+    d.put(INSTANCE_POLL_FAST_MILLIS, "300");
+    d.put(INSTANCE_POLL_SECONDS, "5");
     return d;
   }
 
@@ -67,6 +79,15 @@ public final class SystemProperties {
       PropertyEntity p = s.find(PropertyEntity.class, name);
       return p == null || p.value == null ? "" : p.value;
     });
+  }
+
+  /** A numeric property; {@code fallback} when unset or not a number. */
+  public long number(String name, long fallback) {
+    try {
+      return Long.parseLong(get(name).trim());
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
   }
 
   public Map<String, String> all() {

@@ -102,8 +102,24 @@ public final class CloudInstallation implements AutoCloseable {
   }
 
   public Shell.Result initd(String daemon, String verb) {
-    return Shell.run(List.of("bash", home.resolve("etc/init.d/eucalyptus-" + daemon).toString(), verb), env, home,
+    return initd(daemon, verb, Map.of());
+  }
+
+  /** The init.d script with more environment, e.g. EUCA_CONF for a second NC on this host. */
+  public Shell.Result initd(String daemon, String verb, Map<String, String> extraEnv) {
+    Map<String, String> all = new HashMap<>(env);
+    all.putAll(extraEnv);
+    return Shell.run(List.of("bash", home.resolve("etc/init.d/eucalyptus-" + daemon).toString(), verb), all, home,
         Duration.ofMinutes(2));
+  }
+
+  /** The pid in var/run/eucalyptus/{@code pidFileName} (e.g. eucalyptus-cc.pid). */
+  public long pid(String pidFileName) {
+    try {
+      return Long.parseLong(Files.readString(home.resolve("var/run/eucalyptus/" + pidFileName)).trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public void start(String daemon) {

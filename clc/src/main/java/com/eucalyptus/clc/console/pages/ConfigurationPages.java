@@ -28,7 +28,9 @@ public final class ConfigurationPages {
   private static final Logger LOG = LogManager.getLogger(ConfigurationPages.class);
   private static final Set<String> NUMBERS = Set.of(SystemProperties.WALRUS_MAX_BUCKETS,
       SystemProperties.WALRUS_MAX_BUCKET_SIZE, SystemProperties.IMAGE_CACHE_SIZE, SystemProperties.MAIL_PORT,
-      SystemProperties.CLUSTER_POLL_SECONDS);
+      SystemProperties.CLUSTER_POLL_SECONDS, SystemProperties.INSTANCE_LOST_GRACE_SECONDS,
+      SystemProperties.INSTANCE_TERMINATED_VISIBLE_SECONDS, SystemProperties.INSTANCE_POLL_FAST_MILLIS,
+      SystemProperties.INSTANCE_POLL_SECONDS);
   private static final Map<String, String> LABELS = new LinkedHashMap<>();
 
   static {
@@ -45,6 +47,10 @@ public final class ConfigurationPages {
     LABELS.put(SystemProperties.MAIL_PORT, "Mail server port");
     LABELS.put(SystemProperties.ADMIN_EMAIL, "Administrator's e-mail address");
     LABELS.put(SystemProperties.CLUSTER_POLL_SECONDS, "Cluster polling interval (s)");
+    LABELS.put(SystemProperties.INSTANCE_LOST_GRACE_SECONDS, "Grace for instances of a silent node (s)");
+    LABELS.put(SystemProperties.INSTANCE_TERMINATED_VISIBLE_SECONDS, "Terminated instances stay listed for (s)");
+    LABELS.put(SystemProperties.INSTANCE_POLL_FAST_MILLIS, "Instance polling while pending/shutting-down (ms)");
+    LABELS.put(SystemProperties.INSTANCE_POLL_SECONDS, "Instance polling otherwise (s)");
   }
 
   private final ConsoleServices c;

@@ -1,0 +1,410 @@
+package com.eucalyptus.clc.api.actions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eucalyptus.clc.TestDatabases;
+import com.eucalyptus.clc.accounts.Accounts;
+import com.eucalyptus.clc.api.Ec2Action;
+import com.eucalyptus.clc.api.Ec2Exception;
+import com.eucalyptus.clc.api.QueryRequest;
+import com.eucalyptus.clc.api.Xml;
+import com.eucalyptus.clc.cluster.ClusterClient;
+import com.eucalyptus.clc.cluster.ClusterStatus;
+import com.eucalyptus.clc.cluster.Clusters;
+import com.eucalyptus.clc.compute.groups.SecurityGroups;
+import com.eucalyptus.clc.compute.instances.CapacityLedger;
+import com.eucalyptus.clc.compute.instances.InstancePoller;
+import com.eucalyptus.clc.compute.instances.Instances;
+import com.eucalyptus.clc.compute.instances.Launcher;
+import com.eucalyptus.clc.compute.instances.Reconciler;
+import com.eucalyptus.clc.compute.instances.RunningInstancesCheck;
+import com.eucalyptus.clc.compute.instances.StoredInstanceMetadata;
+import com.eucalyptus.clc.compute.keys.KeyPairs;
+import com.eucalyptus.clc.images.Images;
+import com.eucalyptus.clc.metadata.InstanceMetadata;
+import com.eucalyptus.clc.persistence.Database;
+import com.eucalyptus.clc.persistence.ImageEntity;
+import com.eucalyptus.clc.persistence.VmTypeEntity;
+import com.eucalyptus.clc.properties.SystemProperties;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The instance actions over a real HSQLDB with an in-memory cluster (InMemoryCluster, the CC's
+ * part as the CLC sees it; the real CC and NC are in itests' InstancesApiIT): response shapes,
+ * refusals, isolation between users, the poller's state changes and a CLC restart.
+ */
+class InstanceActionsTest {
+  @TempDir
+  Path home;
+  Database db;
+  Accounts accounts;
+  Accounts.User admin;
+  Accounts.User alice;
+  Accounts.User bob;
+  Images images;
+  Clusters clusters;
+  InMemoryCluster cc;
+  Instances instances;
+  InstancePoller poller;
+  InstanceActions actions;
+  SystemProperties properties;
+  final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+
+  /** The CC as the CLC sees it: places instances while there is room, reports them, terminates them. */
+  static final class InMemoryCluster implements ClusterClient {
+    final Map<String, String> states = new LinkedHashMap<>();
+    final List<Launch> launches = new ArrayList<>();
+    final List<String> rebooted = new ArrayList<>();
+    int room;
+    boolean silentNode;
+    Instant nodeLastSeen = Instant.now();
+
+    @Override
+    public Resources describeResources(String host, int port, List<VmType> types) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Keys getKeys(String host, int port, String serviceTag) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public synchronized Launched runInstances(String host, int port, Launch l) {
+      launches.add(l);
+      int n = Math.min(room, l.instanceIds().size());
+      if (n < l.minCount()) {
+        return new Launched(false, "InsufficientInstanceCapacity: only " + n + " fit", List.of());
+      }
+      room -= n;
+      List<ReportedInstance> out = new ArrayList<>();
+      for (String id : l.instanceIds().subList(0, n)) {
+        states.put(id, "Pending");
+        out.add(report(id));
+      }
+      return new Launched(true, null, out);
+    }
+
+    ReportedInstance report(String id) {
+      if (!silentNode) {
+        nodeLastSeen = nodeLastSeen.plusMillis(1); // the CC heard from the node again
+      }
+      return new ReportedInstance(id, "r", "o", states.get(id), "10.0.0.5", "10.0.0.5",
+          "http://node1:8775/axis2/services/EucalyptusNC", Instant.now(), nodeLastSeen);
+    }
+
+    @Override
+    public synchronized List<ReportedInstance> describeInstances(String host, int port, List<String> ids) {
+      return states.keySet().stream().map(this::report).toList();
+    }
+
+    @Override
+    public synchronized List<Boolean> terminateInstances(String host, int port, List<String> ids) {
+      ids.forEach(id -> states.computeIfPresent(id, (k, v) -> "Teardown"));
+      return ids.stream().map(states::containsKey).toList();
+    }
+
+    @Override
+    public synchronized boolean rebootInstances(String host, int port, List<String> ids) {
+      rebooted.addAll(ids);
+      return true;
+    }
+
+    @Override
+    public ConsoleOutput getConsoleOutput(String host, int port, String id) {
+      return new ConsoleOutput(Base64.getEncoder().encodeToString(("Linux version 6.1 " + id + "\n").getBytes()),
+          Instant.parse("2026-11-24T10:00:00Z"));
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    db = TestDatabases.fileDatabase(home);
+    accounts = new Accounts(db);
+    admin = accounts.add("admin", "", true, null).orElseThrow();
+    alice = accounts.add("alice", "", false, null).orElseThrow();
+    bob = accounts.add("bob", "", false, null).orElseThrow();
+    properties = new SystemProperties(db);
+    properties.ensureDefaults(home.toString());
+    db.tx(s -> {
+      s.persist(new VmTypeEntity("m1.small", 1, 128, 2));
+      s.persist(new VmTypeEntity("m1.large", 2, 512, 10));
+      return null;
+    });
+    images = new Images(db);
+    images.register(image("eki-00000001", "admin", "kernel", true));
+    images.register(image("eki-00000002", "admin", "kernel", true));
+    images.register(image("eri-00000003", "admin", "ramdisk", true));
+    ImageEntity m = image("emi-00000004", "alice", "machine", false);
+    m.kernelId = "eki-00000001";
+    m.ramdiskId = "eri-00000003";
+    images.register(m);
+    ImageEntity off = image("emi-00000005", "alice", "machine", false);
+    off.kernelId = "eki-00000001";
+    off.enabled = false;
+    images.register(off);
+    clusters = new Clusters(db);
+    clusters.register("cluster1", "127.0.0.1", 8774);
+    cc = new InMemoryCluster();
+    cc.room = 3;
+    resources(3);
+    start();
+  }
+
+  /** (Re)starts the CLC's instance side over the same database, as a CLC restart does. */
+  void start() {
+    instances = new Instances(db);
+    long since = now.get();
+    poller = new InstancePoller(instances, clusters, cc, () -> new Reconciler.Settings(Duration.ofSeconds(60),
+        Duration.ofSeconds(3600), since), () -> new InstancePoller.Periods(Duration.ofMillis(300), Duration.ofSeconds(5)),
+        now::get);
+    Launcher launcher = new Launcher(instances, clusters, cc, new CapacityLedger(clusters::countedAt), () -> { }, now::get);
+    actions = new InstanceActions(instances, launcher, images, new KeyPairs(db), new SecurityGroups(db), clusters, cc,
+        properties, () -> { }, 8773);
+  }
+
+  /** What the cluster poller would have learnt from a DescribeResources sent now. */
+  void resources(int smallAvailable) {
+    clusters.update(new ClusterStatus("cluster1", "127.0.0.1", 8774, true,
+        Map.of("m1.small", new ClusterClient.TypeCount("m1.small", smallAvailable, 4),
+            "m1.large", new ClusterClient.TypeCount("m1.large", smallAvailable / 4, 1)), List.of()), Instant.now());
+  }
+
+  @AfterEach
+  void tearDown() {
+    poller.close();
+    db.close();
+  }
+
+  static ImageEntity image(String id, String owner, String kind, boolean isPublic) {
+    ImageEntity e = new ImageEntity();
+    e.imageId = id;
+    e.manifestLocation = "b/" + id + ".manifest.xml";
+    e.owner = owner;
+    e.kind = kind;
+    e.state = "available";
+    e.enabled = true;
+    e.isPublic = isPublic;
+    e.architecture = "x86_64";
+    e.launchUsers = "";
+    e.productCodes = "";
+    return e;
+  }
+
+  String call(String action, Accounts.User caller, String... params) throws Exception {
+    Ec2Action a = actions.all().stream().filter(x -> x.name().equals(action)).findFirst().orElseThrow();
+    StringBuilder q = new StringBuilder("Action=" + action);
+    for (int k = 0; k < params.length; k += 2) {
+      q.append('&').append(params[k]).append('=').append(URLEncoder.encode(params[k + 1], StandardCharsets.UTF_8));
+    }
+    QueryRequest r = QueryRequest.of("GET", "127.0.0.1", "/services/Eucalyptus", q.toString(), new byte[0], null,
+        Map.of());
+    Xml out = new Xml();
+    a.handle(r, caller, out);
+    return out.toString();
+  }
+
+  String refusal(String action, Accounts.User caller, String... params) {
+    try {
+      call(action, caller, params);
+    } catch (Ec2Exception e) {
+      return e.code() + ": " + e.getMessage();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError(action + " was not refused");
+  }
+
+  static String first(String xml, String element) {
+    Matcher m = Pattern.compile("<" + element + ">([^<]*)</" + element + ">").matcher(xml);
+    return m.find() ? m.group(1) : null;
+  }
+
+  @Test
+  void runInstancesAnswersTheReservationAndTellsTheCcEverything() throws Exception {
+    new KeyPairs(db).importKey("alice", "k1", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7 x");
+    String xml = call("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "1", "MaxCount", "2", "KeyName", "k1",
+        "UserData", Base64.getEncoder().encodeToString("hello".getBytes()), "Version", "2014-10-01");
+    assertTrue(xml.matches("<reservationId>r-[0-9A-F]{8}</reservationId><ownerId>alice</ownerId>"
+        + "<groupSet><item><groupId>sg-[0-9a-f]+</groupId><groupName>default</groupName></item></groupSet>"
+        + "<instancesSet>(<item><instanceId>i-[0-9A-F]{8}</instanceId><imageId>emi-00000004</imageId>"
+        + "<instanceState><code>0</code><name>pending</name></instanceState><privateDnsName>0.0.0.0</privateDnsName>"
+        + "<dnsName>0.0.0.0</dnsName><reason></reason><keyName>k1</keyName><amiLaunchIndex>[01]</amiLaunchIndex>"
+        + "<productCodes></productCodes><instanceType>m1.small</instanceType>"
+        + "<launchTime>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z</launchTime>"
+        + "<placement><availabilityZone>cluster1</availabilityZone></placement><kernelId>eki-00000001</kernelId>"
+        + "<ramdiskId>eri-00000003</ramdiskId><monitoring><state>disabled</state></monitoring></item>){2}</instancesSet>"),
+        xml);
+    ClusterClient.Launch l = cc.launches.get(0);
+    assertEquals(2, l.instanceIds().size());
+    assertEquals("http://127.0.0.1:8773/services/Walrus/b/emi-00000004.manifest.xml", l.imageUrl());
+    assertEquals("http://127.0.0.1:8773/services/Walrus/b/eki-00000001.manifest.xml", l.kernelUrl());
+    assertEquals("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7 k1", l.keyText());
+    assertEquals(Base64.getEncoder().encodeToString("hello".getBytes()), l.userData());
+    assertEquals(List.of("default"), l.groupNames());
+    assertEquals("m1.small", l.type().name());
+
+    // the old API version: group names as groupId, no address elements
+    String old = call("DescribeInstances", alice);
+    assertTrue(old.contains("<groupSet><item><groupId>default</groupId></item></groupSet>"), old);
+    assertFalse(old.contains("monitoring"), old);
+  }
+
+  @Test
+  void refusalsAreTheClientsEc2Errors() {
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000005").startsWith("InvalidAMIID.Unavailable: "
+        + "The image emi-00000005 has been disabled by the administrator"));
+    assertTrue(refusal("RunInstances", bob, "ImageId", "emi-00000004").startsWith("InvalidAMIID.NotFound"),
+        "bob may not launch alice's private image");
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "KeyName", "nokey")
+        .startsWith("InvalidKeyPair.NotFound"));
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "SecurityGroup.1", "nogroup")
+        .startsWith("InvalidGroup.NotFound"));
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "InstanceType", "m9.huge")
+        .startsWith("InvalidParameterValue"));
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "3", "MaxCount", "2")
+        .startsWith("InvalidParameterValue"));
+    String big = Base64.getEncoder().encodeToString(new byte[16 * 1024 + 1]);
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "UserData", big)
+        .startsWith("InvalidParameterValue: UserData is 16385 bytes"));
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "KernelId", "eki-0000000F")
+        .startsWith("InvalidAMIID.NotFound"));
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "Placement.AvailabilityZone", "nowhere")
+        .startsWith("InvalidParameterValue"));
+    assertTrue(cc.launches.isEmpty(), "nothing reached the cluster");
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "4", "MaxCount", "4")
+        .startsWith("InsufficientInstanceCapacity"));
+    assertTrue(cc.launches.isEmpty(), "refused on the CLC's own numbers");
+    assertTrue(refusal("DescribeInstances", alice, "InstanceId.1", "i-12345678").startsWith("InvalidInstanceID.NotFound"));
+  }
+
+  @Test
+  void exactly16KbOfUserDataIsAcceptedAndTheKernelOverrideIsUsed() throws Exception {
+    String max = Base64.getEncoder().encodeToString(new byte[16 * 1024]);
+    String xml = call("RunInstances", alice, "ImageId", "emi-00000004", "UserData", max, "KernelId", "eki-00000002");
+    assertEquals("eki-00000002", first(xml, "kernelId"));
+    assertEquals("http://127.0.0.1:8773/services/Walrus/b/eki-00000002.manifest.xml", cc.launches.get(0).kernelUrl());
+  }
+
+  @Test
+  void capacityHeldByTheClcCountsUntilTheCcHasCountedIt() throws Exception {
+    call("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "2", "MaxCount", "2");
+    // the CLC's numbers still say 3; it has 2 of them held: a second request for 2 is refused
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "2", "MaxCount", "2")
+        .startsWith("InsufficientInstanceCapacity"));
+    // MaxCount is cut to what fits
+    String one = call("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "1", "MaxCount", "5");
+    assertEquals(1, one.split("<instanceId>").length - 1);
+    resources(0); // a DescribeResources sent now counts all three
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004").startsWith("InsufficientInstanceCapacity"));
+  }
+
+  @Test
+  void theCcsRefusalLeavesNothingBehind() throws Exception {
+    cc.room = 1; // the CC knows better than the CLC's last numbers
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "2", "MaxCount", "2")
+        .contains("only 1 fit"));
+    assertEquals("<reservationSet></reservationSet>", call("DescribeInstances", alice));
+  }
+
+  @Test
+  void theLifecycleSeenThroughDescribeTerminateRebootAndConsole() throws Exception {
+    String id = first(call("RunInstances", alice, "ImageId", "emi-00000004"), "instanceId");
+    poller.pollOnce();
+    cc.states.put(id, "Extant");
+    now.addAndGet(1000);
+    assertTrue(poller.pollOnce() == false, "nothing pending any more: slow polling");
+    String d = call("DescribeInstances", alice, "Version", "2016-11-15");
+    assertTrue(d.contains("<instanceState><code>16</code><name>running</name></instanceState>"
+        + "<privateDnsName>10.0.0.5</privateDnsName><dnsName>10.0.0.5</dnsName>"), d);
+    assertTrue(d.contains("<privateIpAddress>10.0.0.5</privateIpAddress><ipAddress>10.0.0.5</ipAddress>"), d);
+
+    // bob neither sees nor touches it
+    assertEquals("<reservationSet></reservationSet>", call("DescribeInstances", bob));
+    for (String action : List.of("DescribeInstances", "TerminateInstances", "RebootInstances")) {
+      assertTrue(refusal(action, bob, "InstanceId.1", id).startsWith("InvalidInstanceID.NotFound"), action);
+    }
+    assertTrue(refusal("GetConsoleOutput", bob, "InstanceId", id).startsWith("InvalidInstanceID.NotFound"));
+
+    String console = call("GetConsoleOutput", alice, "InstanceId", id);
+    assertEquals("<instanceId>" + id + "</instanceId><timestamp>2026-11-24T10:00:00.000Z</timestamp><output>"
+        + Base64.getEncoder().encodeToString(("Linux version 6.1 " + id + "\n").getBytes()) + "</output>", console);
+    assertEquals(console, call("GetConsoleOutput", alice, "InstanceId.1", id), "boto's form of the parameter");
+    assertEquals("<return>true</return>", call("RebootInstances", alice, "InstanceId.1", id));
+    assertEquals(List.of(id), cc.rebooted);
+
+    // the metadata service finds it by its address; the user cannot be deleted meanwhile
+    InstanceMetadata md = new StoredInstanceMetadata(instances, "qemu").forPrivateAddress("10.0.0.5").orElseThrow();
+    assertEquals(id, md.instanceId());
+    assertEquals("vda1", md.blockDeviceMapping().get("ami"));
+    assertEquals(List.of("has the instance " + id + " (running)"), new RunningInstancesCheck(instances)
+        .whatBlocksDeletion("alice"));
+
+    // the admin sees it and terminates it
+    assertTrue(call("DescribeInstances", admin).contains(id));
+    String t = call("TerminateInstances", admin, "InstanceId.1", id, "Version", "2016-11-15");
+    assertEquals("<instancesSet><item><instanceId>" + id + "</instanceId><currentState><code>32</code>"
+        + "<name>shutting-down</name></currentState><previousState><code>16</code><name>running</name></previousState>"
+        + "</item></instancesSet>", t);
+    assertEquals("Teardown", cc.states.get(id));
+    now.addAndGet(1000);
+    poller.pollOnce();
+    assertTrue(call("DescribeInstances", alice).contains("<code>48</code><name>terminated</name>"));
+    assertTrue(new StoredInstanceMetadata(instances, "qemu").forPrivateAddress("10.0.0.5").isEmpty());
+    assertTrue(new RunningInstancesCheck(instances).whatBlocksDeletion("alice").isEmpty());
+    String again = call("TerminateInstances", alice, "InstanceId.1", id, "Version", "2008-12-01");
+    assertTrue(again.contains("<shutdownState><code>48</code><name>terminated</name></shutdownState>"), again);
+
+    // visible for the configured while, then forgotten
+    cc.states.remove(id);
+    now.addAndGet(3_600_000);
+    poller.pollOnce();
+    assertTrue(call("DescribeInstances", alice).contains(id));
+    now.addAndGet(1000);
+    poller.pollOnce();
+    assertEquals("<reservationSet></reservationSet>", call("DescribeInstances", alice));
+  }
+
+  @Test
+  void aRestartedClcKnowsItsInstancesAndASilentNodesInstancesAreLostAfterTheGrace() throws Exception {
+    String id = first(call("RunInstances", alice, "ImageId", "emi-00000004"), "instanceId");
+    cc.states.put(id, "Extant");
+    poller.pollOnce();
+    poller.close();
+    start(); // a new CLC over the same database
+    assertTrue(call("DescribeInstances", alice).contains("<name>running</name>"));
+    cc.silentNode = true; // the node stops answering; the CC repeats its old lastSeen
+    now.addAndGet(30_000);
+    poller.pollOnce();
+    assertTrue(call("DescribeInstances", alice).contains("<name>running</name>"), "within the grace");
+    now.addAndGet(31_000);
+    poller.pollOnce();
+    assertTrue(call("DescribeInstances", alice).contains("<name>shutting-down</name>"));
+    cc.silentNode = false; // it came back
+    now.addAndGet(1000);
+    poller.pollOnce();
+    assertTrue(call("DescribeInstances", alice).contains("<name>running</name>"));
+    cc.silentNode = true;
+    now.addAndGet(121_000);
+    poller.pollOnce();
+    assertTrue(call("DescribeInstances", alice).contains("<name>terminated</name>"));
+  }
+}

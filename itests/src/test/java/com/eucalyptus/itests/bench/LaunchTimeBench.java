@@ -1,0 +1,305 @@
+package com.eucalyptus.itests.bench;
+
+import com.eucalyptus.itests.support.CloudInstallation;
+import com.eucalyptus.itests.support.CloudInstallation.Credentials;
+import com.eucalyptus.itests.support.Ec2Clients;
+import com.eucalyptus.itests.support.QuerySigner;
+import com.eucalyptus.itests.support.Shell;
+import com.eucalyptus.itests.support.VerboseZoneView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where the time of a launch goes, cold (nothing cached: Walrus decrypts the bundles and the NC
+ * fetches kernel, ramdisk and image) and warm (the NC's cache holds them). The CLC, the CC and the
+ * NC run as separate processes from the init.d scripts with libvirtd running QEMU (TCG) guests of
+ * the project's test image (tools/make-test-images), bundled, uploaded and registered as a user
+ * would. The guests sit on a bridge of their own with nothing else on it: a launch needs no
+ * network to reach "running", and they are terminated as soon as it is seen.
+ *
+ * <p>Each step's time is read from the line the daemon logs for it (same host, same clock):
+ * <pre>
+ *   API call            this program sends RunInstances (signature v2) to the CLC
+ *   CC received         cc.log   "RunInstances r-…: received for [i-…]"
+ *   CC sent to NC       cc.log   "instance i-…: sending ncRunInstance to …"
+ *   NC received         nc.log   "instance i-… accepted (…)"
+ *   images ready        nc.log   "instance i-…: image emi-… ready" (kernel and ramdisk come before it)
+ *   domain started      nc.log   "instance i-…: domain started", else "instance i-… is running"
+ *   QEMU process        /proc/&lt;pid&gt;/stat start time of the guest's QEMU process
+ *   CLC saw running     cloud-output.log "instance i-… of …: pending → running"
+ *   client saw running  this program's DescribeInstances (polled every 100 ms) first shows running
+ * </pre>
+ * A step whose line is missing is printed as "-" (an older daemon, or a step that did not happen).
+ * Run by bench/instances.
+ */
+public final class LaunchTimeBench {
+  private static final String EC2 = "http://127.0.0.1:8773/services/Eucalyptus";
+  private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+  private static final Duration RUNNING_TIMEOUT = Duration.ofMinutes(5);
+
+  /** One step: where its line is and what it says (%s is the instance id, quoted). */
+  record Step(String name, String log, List<String> patterns) {
+  }
+
+  static final List<Step> LOGGED_STEPS = List.of(
+      new Step("CC received RunInstances", "cc.log", List.of("RunInstances \\S+: received for \\[.*\\b%s\\b")),
+      new Step("CC sent ncRunInstance", "cc.log", List.of("instance %s: sending ncRunInstance to ")),
+      new Step("NC received ncRunInstance", "nc.log", List.of("instance %s accepted")),
+      new Step("NC kernel+ramdisk+image ready", "nc.log", List.of("instance %s: image \\S+ ready")),
+      new Step("NC domain started", "nc.log", List.of("instance %s: domain started", "instance %s is running")),
+      new Step("CLC saw running", "cloud-output.log", List.of("instance %s of \\S+: \\S+ (→|->) running")));
+
+  public static void main(String[] args) throws Exception {
+    int warmRuns = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+    Shell.Result caps = Shell.run(Map.of(), "virsh", "-c", "qemu:///system", "domcapabilities", "--virttype", "qemu",
+        "--arch", "x86_64");
+    if (caps.exitCode() != 0) {
+      throw new IllegalStateException("libvirt cannot run QEMU guests here: " + caps.all().strip());
+    }
+    Path source = Path.of(System.getProperty("euca.source", "..")).toAbsolutePath().normalize();
+    Path images = Path.of(System.getProperty("euca.test.images", System.getProperty("java.io.tmpdir") + "/euca-test-images"));
+    Shell.run(List.of(source.resolve("tools/make-test-images").toString(), images.toString()), Map.of(), null,
+        Duration.ofMinutes(10)).assertOk();
+
+    String bridge = "eucbn" + HexFormat.of().formatHex(new byte[] {(byte) new Random().nextInt(), (byte) new Random().nextInt()});
+    Shell.run(Map.of(), "ip", "link", "add", "name", bridge, "type", "bridge").assertOk();
+    try (CloudInstallation cloud = CloudInstallation.install("bench-instances", Map.of("LOGLEVEL", "INFO",
+        "VNET_MODE", "SYSTEM", "VNET_BRIDGE", bridge, "NC_CACHE_SIZE", "400"))) {
+      Shell.run(Map.of(), "ip", "link", "set", bridge, "up").assertOk();
+      // QEMU runs as libvirt-qemu: it must reach the instance folders under the install
+      Files.setPosixFilePermissions(cloud.home(), PosixFilePermissions.fromString("rwxr-xr-x"));
+      cloud.startAll();
+      cloud.registerClusterAndNode();
+      Path creds = cloud.credentials("admin");
+      Credentials admin = CloudInstallation.readEucarc(creds);
+      VerboseZoneView.awaitReady("cluster1", () -> VerboseZoneView.parseTabbed(
+          Ec2Clients.boto(EC2, admin, "2", "zones", "verbose").assertOk().stdout()));
+      String imageId = registerTestImage(cloud, creds, images);
+      ec2(admin, Map.of("Action", "CreateKeyPair", "KeyName", "bench"));
+
+      List<Run> runs = new ArrayList<>();
+      runs.add(launchOnce(cloud, admin, imageId, "cold"));
+      for (int i = 1; i <= warmRuns; i++) {
+        runs.add(launchOnce(cloud, admin, imageId, "warm " + i));
+      }
+      print(runs);
+    } finally {
+      Shell.run(Map.of(), "ip", "link", "del", bridge);
+    }
+  }
+
+  /** Bundles, uploads and registers kernel, ramdisk and root image with the installed euca2ools. */
+  static String registerTestImage(CloudInstallation cloud, Path creds, Path images) throws IOException {
+    Properties env = new Properties();
+    try (var r = Files.newBufferedReader(images.resolve("images.env"))) {
+      env.load(r);
+    }
+    Path work = Files.createDirectories(cloud.home().resolve("bench-work"));
+    String kernel = bundle(cloud, creds, work, images.resolve(env.getProperty("KERNEL")), "bench-kernels", "--kernel true -r x86_64");
+    String ramdisk = bundle(cloud, creds, work, images.resolve(env.getProperty("RAMDISK")), "bench-kernels", "--ramdisk true -r x86_64");
+    return bundle(cloud, creds, work, images.resolve(env.getProperty("ROOT")), "bench-images",
+        "-r x86_64 --kernel " + kernel + " --ramdisk " + ramdisk);
+  }
+
+  static String bundle(CloudInstallation cloud, Path creds, Path work, Path file, String bucket, String extra) {
+    String name = file.getFileName().toString();
+    Path dest = work.resolve("bundle-" + name);
+    String sh = "set -e; . '" + creds.resolve("eucarc") + "'; export EC2_USER_ID=admin; export PATH='"
+        + cloud.home().resolve("usr/bin") + "':$PATH; mkdir -p '" + dest + "'; euca-bundle-image -i '" + file + "' -d '"
+        + dest + "' " + extra + " >/dev/null; euca-upload-bundle -b " + bucket + " -m '"
+        + dest.resolve(name + ".manifest.xml") + "' >/dev/null; euca-register " + bucket + "/" + name + ".manifest.xml";
+    Shell.Result r = Shell.run(List.of("bash", "-c", sh), cloud.env(), work, Duration.ofMinutes(5)).assertOk();
+    Matcher m = Pattern.compile("IMAGE\\t(e[mkr]i-[0-9A-Fa-f]{8})").matcher(r.stdout());
+    if (!m.find()) {
+      throw new IllegalStateException("euca-register printed no image id: " + r.all());
+    }
+    return m.group(1);
+  }
+
+  static String ec2(Credentials admin, Map<String, String> params) {
+    HttpResponse<String> r = QuerySigner.get(EC2, QuerySigner.signV2("127.0.0.1:8773", "/services/Eucalyptus",
+        admin.accessKey(), admin.secretKey(), params, Instant.now()));
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(params.get("Action") + ": HTTP " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  /** One launch: its label, the instance, and each step's time (epoch ms) by step name. */
+  record Run(String label, String instanceId, Map<String, Long> at) {
+  }
+
+  /**
+   * Launches one instance, waits until DescribeInstances shows it running, terminates it and waits
+   * until its QEMU process is gone.
+   */
+  static Run launchOnce(CloudInstallation cloud, Credentials admin, String imageId, String label) throws Exception {
+    Map<String, Long> at = new LinkedHashMap<>();
+    long t0 = System.currentTimeMillis();
+    at.put("API call (RunInstances sent)", t0);
+    String reply = ec2(admin, Map.of("Action", "RunInstances", "ImageId", imageId, "MinCount", "1", "MaxCount", "1",
+        "InstanceType", "m1.small", "KeyName", "bench"));
+    at.put("RunInstances answered", System.currentTimeMillis());
+    Matcher m = Pattern.compile("<instanceId>(i-[0-9A-Fa-f]{8})</instanceId>").matcher(reply);
+    if (!m.find()) {
+      throw new IllegalStateException("RunInstances answered no instance id: " + reply);
+    }
+    String id = m.group(1);
+    Long seen = null;
+    long deadline = System.currentTimeMillis() + RUNNING_TIMEOUT.toMillis();
+    while (seen == null) {
+      String state = stateOf(ec2(admin, Map.of("Action", "DescribeInstances", "InstanceId.1", id)), id);
+      if ("running".equals(state)) {
+        seen = System.currentTimeMillis();
+      } else if ("terminated".equals(state) || "shutting-down".equals(state)) {
+        throw new IllegalStateException(id + " went " + state + " before running: " + tail(cloud, "nc.log"));
+      } else if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(id + " not running after " + RUNNING_TIMEOUT + " (" + state + "): "
+            + tail(cloud, "nc.log"));
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    Long qemu = qemuStart(id);
+    ec2(admin, Map.of("Action", "TerminateInstances", "InstanceId.1", id));
+    CloudInstallation.await(Duration.ofMinutes(2), "the QEMU process of " + id + " to end",
+        () -> qemuPid(id) == null ? Boolean.TRUE : null);
+    for (Step s : LOGGED_STEPS) {
+      Long t = loggedAt(cloud.logDir().resolve(s.log()), id, s.patterns());
+      if (t != null) {
+        at.put(s.name(), t);
+      }
+    }
+    if (qemu != null) {
+      at.put("QEMU process started", qemu);
+    }
+    at.put("client saw running", seen);
+    return new Run(label, id, at);
+  }
+
+  /** The state name DescribeInstances gives {@code id}, or null when it is not listed. */
+  static String stateOf(String describe, String id) {
+    int i = describe.indexOf("<instanceId>" + id + "</instanceId>");
+    if (i < 0) {
+      return null;
+    }
+    Matcher m = Pattern.compile("<instanceState>\\s*<code>\\d+</code>\\s*<name>([a-z-]+)</name>").matcher(describe);
+    return m.find(i) ? m.group(1) : null;
+  }
+
+  /** The time (epoch ms) of the first line of {@code log} matching one of {@code patterns}, tried in order. */
+  static Long loggedAt(Path log, String id, List<String> patterns) throws IOException {
+    if (!Files.exists(log)) {
+      return null;
+    }
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    for (String p : patterns) {
+      Pattern re = Pattern.compile(String.format(p, Pattern.quote(id)));
+      for (String line : lines) {
+        if (line.length() > 23 && re.matcher(line).find()) {
+          return LocalDateTime.parse(line.substring(0, 23), LOG_TIME).atZone(ZoneId.systemDefault()).toInstant()
+              .toEpochMilli();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The pid of the QEMU process running guest {@code id}, or null. */
+  static Long qemuPid(String id) {
+    try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path p : procs) {
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+          if (cmd.contains("qemu") && cmd.contains("guest=" + id)) {
+            return Long.parseLong(p.getFileName().toString());
+          }
+        } catch (IOException gone) {
+          // ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return null;
+  }
+
+  /**
+   * When the guest's QEMU process started (epoch ms, to the kernel's 10 ms tick): its start time in
+   * ticks since boot, placed on the wall clock through /proc/uptime read now.
+   */
+  static Long qemuStart(String id) throws IOException {
+    Long pid = qemuPid(id);
+    if (pid == null) {
+      return null;
+    }
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // fields after the command name (which may hold spaces) start at field 3; starttime is field 22
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long startTicks = Long.parseLong(f[22 - 3]);
+    long now = System.currentTimeMillis();
+    double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+    long ticksPerSecond = Long.parseLong(Shell.run(Map.of(), "getconf", "CLK_TCK").stdout().strip());
+    long bootEpochMs = now - Math.round(uptime * 1000);
+    return bootEpochMs + startTicks * 1000 / ticksPerSecond;
+  }
+
+  static String tail(CloudInstallation cloud, String log) {
+    try {
+      List<String> lines = Files.readAllLines(cloud.logDir().resolve(log), StandardCharsets.UTF_8);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+    } catch (IOException e) {
+      return "(" + e.getMessage() + ")";
+    }
+  }
+
+  static final List<String> ORDER = List.of("API call (RunInstances sent)", "CC received RunInstances",
+      "CC sent ncRunInstance", "NC received ncRunInstance", "RunInstances answered", "NC kernel+ramdisk+image ready",
+      "NC domain started", "QEMU process started", "CLC saw running", "client saw running");
+
+  /** One table: a row per step; per run its time since the API call and since the step before (ms). */
+  static void print(List<Run> runs) {
+    StringBuilder head = new StringBuilder(String.format("%-30s", "launch step (ms after the API call)"));
+    for (Run r : runs) {
+      head.append(String.format(" | %-7s %-10s %7s", r.label(), r.instanceId(), "+step"));
+    }
+    System.out.println(head);
+    for (String step : ORDER) {
+      StringBuilder row = new StringBuilder(String.format("%-30s", step));
+      for (Run r : runs) {
+        Long t = r.at().get(step);
+        Long prev = null;
+        // the step before among those this run has; "RunInstances answered" is beside the chain
+        for (String earlier : ORDER.subList(0, ORDER.indexOf(step))) {
+          if (r.at().get(earlier) != null && !earlier.equals("RunInstances answered")) {
+            prev = r.at().get(earlier);
+          }
+        }
+        String delta = t == null || prev == null || step.equals("RunInstances answered") ? "" : "+" + (t - prev);
+        row.append(String.format(" | %18s %7s", t == null ? "-" : String.valueOf(t - r.at().get(ORDER.get(0))), delta));
+      }
+      System.out.println(row);
+    }
+    System.out.println("(\"-\": no line logged for that step. Daemon times are their log lines' (ms), the QEMU start is"
+        + " the kernel's (10 ms tick); all on this host's clock.)");
+  }
+}
