@@ -258,6 +258,12 @@ class InstancesApiIT {
     assertFalse(qemuProcessesOf(instanceId).isEmpty(), "a QEMU process runs the guest");
     String[] running = describe(alice, instanceId).get(instanceId);
     assertEquals("16", running[2]);
+    // awscli (signature v4, API 2016-11-15) reads the same
+    String viaAws = Ec2Clients.aws(EC2, alice, "ec2", "describe-instances", "--instance-ids", instanceId, "--query",
+        "Reservations[].Instances[].[InstanceId,State.Name,State.Code,KernelId,RamdiskId,InstanceType,"
+            + "Placement.AvailabilityZone,KeyName]", "--output", "text").assertOk().stdout().trim();
+    assertEquals(String.join("\t", instanceId, "running", "16", kernel2Id, ramdiskId, "m1.small", "cluster1", "alice-key"),
+        viaAws);
 
     String console = CloudInstallation.await(Duration.ofMinutes(3), "the kernel's banner on the console", () -> {
       String out = boto(alice, "console", instanceId).assertOk().stdout();
