@@ -291,6 +291,11 @@ class InstancesApiIT {
     assertEquals("InvalidInstanceID.NotFound", error(bob, "terminate", instanceId));
     assertEquals("InvalidInstanceID.NotFound", error(bob, "console", instanceId));
     assertEquals("running", stateOf(alice, instanceId));
+    // nor can the admin delete alice while her instance runs
+    Shell.Result delete = cloud.eucaConf("--delete-user", "alice");
+    assertTrue(delete.exitCode() != 0 && delete.all().contains("DependencyViolation")
+        && delete.all().contains("has the instance " + instanceId), delete.all());
+    assertEquals("running", stateOf(alice, instanceId));
   }
 
   @Test
