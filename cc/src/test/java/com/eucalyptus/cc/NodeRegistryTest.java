@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,31 @@ class NodeRegistryTest {
         Thread.sleep(50);
       }
       assertTrue(r.find(nodes.get(2).url()).up(), "the slow answer is recorded when it comes");
+    }
+  }
+
+  @Test
+  void aRefreshAskedWhileAPollIsUnderWaySeesTheAnswerOfAPollSentAfterIt() throws Exception {
+    CountDownLatch firstSent = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    NodeClient client = n -> {
+      if (calls.incrementAndGet() == 1) {
+        firstSent.countDown();
+        releaseFirst.await();
+        throw new IOException("the answer from before the question");
+      }
+      return new NodeClient.Answer(CAP, null);
+    };
+    try (NodeRegistry r = new NodeRegistry(List.of(nodes.get(0)), client)) {
+      CompletableFuture.runAsync(r::refresh);
+      assertTrue(firstSent.await(5, TimeUnit.SECONDS));
+      CompletableFuture<List<NodeState>> asked = CompletableFuture.supplyAsync(r::refresh);
+      Thread.sleep(200);
+      releaseFirst.countDown();
+      NodeState seen = asked.get(5, TimeUnit.SECONDS).get(0);
+      assertTrue(seen.up(), "a refresh asked during a poll waits for the next one: " + seen.lastError());
+      assertEquals(2, calls.get());
     }
   }
 

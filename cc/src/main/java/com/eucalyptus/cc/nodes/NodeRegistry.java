@@ -22,14 +22,17 @@ import org.apache.logging.log4j.Logger;
  * {@link PollListener}s: ncDescribeInstances) every few seconds, and again on demand before
  * DescribeResources, DescribeInstances and RunInstances are answered, as the original refreshed its
  * resources first; a node that does not answer is marked down and left out of the counts and of
- * scheduling. At most one poll per node is in flight: an on-demand refresh joins a poll already
- * under way.
+ * scheduling. At most one poll per node is in flight. A refresh must see what the node says after
+ * the refresh was asked for (a guest that started a moment ago must show at once, issue 5's latency
+ * target): it joins a poll not yet sent, and queues one behind a poll already under way, since
+ * that poll's answer may predate the question.
  */
 public final class NodeRegistry implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(NodeRegistry.class);
   private final NodeClient client;
   private final Map<String, NodeState> states = new LinkedHashMap<>();
-  private final Map<String, CompletableFuture<NodeState>> inFlight = new HashMap<>();
+  /** Per node: the latest poll asked for, queued behind the one in flight or under way itself. */
+  private final Map<String, NodePoll> latest = new HashMap<>();
   private final ExecutorService pool = Executors.newCachedThreadPool(daemon("nc-poll"));
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("nc-poll-timer"));
   private final List<PollListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -87,19 +90,7 @@ public final class NodeRegistry implements AutoCloseable {
     List<CompletableFuture<NodeState>> polls = new ArrayList<>();
     synchronized (states) {
       for (NodeState s : states.values()) {
-        NodeEndpoint n = s.endpoint();
-        CompletableFuture<NodeState> f = inFlight.get(n.url());
-        if (f == null) {
-          CompletableFuture<NodeState> mine = CompletableFuture.supplyAsync(() -> poll(n), pool);
-          inFlight.put(n.url(), mine);
-          mine.whenComplete((r, e) -> {
-            synchronized (states) {
-              inFlight.remove(n.url(), mine);
-            }
-          });
-          f = mine;
-        }
-        polls.add(f);
+        polls.add(pollAfterNow(s.endpoint()).result());
       }
     }
     long deadline = System.nanoTime() + maxWait.toNanos();
@@ -116,6 +107,34 @@ public final class NodeRegistry implements AutoCloseable {
       }
     }
     return snapshot();
+  }
+
+  /** A poll of one node; {@code sent} once its requests went out (its answer is then no longer news). */
+  private record NodePoll(CompletableFuture<NodeState> result, java.util.concurrent.atomic.AtomicBoolean sent) {
+  }
+
+  /** A poll of {@code n} sent after this call: the one still queued, or a new one (behind any under way). */
+  private NodePoll pollAfterNow(NodeEndpoint n) {
+    NodePoll last = latest.get(n.url());
+    if (last != null && !last.result().isDone() && !last.sent().get()) {
+      return last;
+    }
+    java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.function.Supplier<NodeState> send = () -> {
+      sent.set(true);
+      return poll(n);
+    };
+    CompletableFuture<NodeState> result = last == null || last.result().isDone()
+        ? CompletableFuture.supplyAsync(send, pool)
+        : last.result().handleAsync((r, e) -> send.get(), pool);
+    NodePoll mine = new NodePoll(result, sent);
+    latest.put(n.url(), mine);
+    result.whenComplete((r, e) -> {
+      synchronized (states) {
+        latest.remove(n.url(), mine);
+      }
+    });
+    return mine;
   }
 
   private NodeState poll(NodeEndpoint n) {

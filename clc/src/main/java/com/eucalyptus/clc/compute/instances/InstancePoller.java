@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -50,6 +51,11 @@ public final class InstancePoller implements AutoCloseable {
     return t;
   });
   private volatile boolean stopped;
+  /** Guards {@link #next} and {@link #wakes}; not the poller's own lock, which a poll holds for long. */
+  private final Object scheduling = new Object();
+  /** The next poll on the timer; replaced when {@link #wake()} polls early (so fast polling starts then). */
+  private ScheduledFuture<?> next;
+  private long wakes;
 
   public InstancePoller(Instances store, Clusters clusters, ClusterClient client, Supplier<Reconciler.Settings> settings,
       Supplier<Periods> periods, LongSupplier clock) {
@@ -62,21 +68,47 @@ public final class InstancePoller implements AutoCloseable {
   }
 
   public void start() {
-    timer.schedule(this::pollAndReschedule, 1, TimeUnit.SECONDS);
-  }
-
-  /** Polls as soon as possible (after a RunInstances or TerminateInstances). */
-  public void wake() {
-    if (!stopped) {
-      timer.execute(this::safePoll);
+    synchronized (scheduling) {
+      scheduleNext(Duration.ofSeconds(1));
     }
   }
 
+  /**
+   * Polls as soon as possible (after a RunInstances or TerminateInstances) and goes on from there:
+   * the instance just asked for is pending, so the polls after it come at the fast period instead of
+   * the slow one already on the timer.
+   */
+  public void wake() {
+    synchronized (scheduling) {
+      wakes++;
+      scheduleNext(Duration.ZERO);
+    }
+  }
+
+  /** Called holding {@link #scheduling}. */
+  private void scheduleNext(Duration delay) {
+    if (stopped) {
+      return;
+    }
+    if (next != null) {
+      next.cancel(false);
+    }
+    next = timer.schedule(this::pollAndReschedule, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   private void pollAndReschedule() {
+    long wakesBefore;
+    synchronized (scheduling) {
+      wakesBefore = wakes;
+    }
     boolean busy = safePoll();
-    if (!stopped) {
-      Periods p = periods.get();
-      timer.schedule(this::pollAndReschedule, (busy ? p.fast() : p.slow()).toMillis(), TimeUnit.MILLISECONDS);
+    Periods p = periods.get();
+    synchronized (scheduling) {
+      // a wake during this poll has put the next poll on the timer already (a run asked for
+      // meanwhile may not have been seen by this poll)
+      if (wakes == wakesBefore) {
+        scheduleNext(busy ? p.fast() : p.slow());
+      }
     }
   }
 

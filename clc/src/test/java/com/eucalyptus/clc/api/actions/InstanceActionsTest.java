@@ -38,6 +38,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +75,7 @@ class InstanceActionsTest {
     final Map<String, String> states = new LinkedHashMap<>();
     final List<Launch> launches = new ArrayList<>();
     final List<String> rebooted = new ArrayList<>();
+    final AtomicInteger describes = new AtomicInteger();
     int room;
     boolean silentNode;
     Instant nodeLastSeen = Instant.now();
@@ -113,6 +116,7 @@ class InstanceActionsTest {
 
     @Override
     public synchronized List<ReportedInstance> describeInstances(String host, int port, List<String> ids) {
+      describes.incrementAndGet();
       return states.keySet().stream().map(this::report).toList();
     }
 
@@ -323,6 +327,27 @@ class InstanceActionsTest {
     assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "2", "MaxCount", "2")
         .contains("only 1 fit"));
     assertEquals("<reservationSet></reservationSet>", call("DescribeInstances", alice));
+  }
+
+  @Test
+  void aWakeStartsFastPollingSoARunningGuestShowsWithoutWaitingForTheSlowPoll() throws Exception {
+    poller.close();
+    // the slow period is an hour: only the fast polls after the wake can see the guest start
+    poller = new InstancePoller(instances, clusters, cc, () -> new Reconciler.Settings(Duration.ofSeconds(60),
+        Duration.ofSeconds(3600), now.get()), () -> new InstancePoller.Periods(Duration.ofMillis(50), Duration.ofHours(1)),
+        now::get);
+    String id = first(call("RunInstances", alice, "ImageId", "emi-00000004"), "instanceId");
+    poller.wake();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (cc.describes.get() < 1 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    cc.states.put(id, "Extant"); // the guest starts after the first poll
+    String d = "";
+    while (System.nanoTime() < end && !(d = call("DescribeInstances", alice)).contains("<name>running</name>")) {
+      Thread.sleep(20);
+    }
+    assertTrue(d.contains("<name>running</name>"), "after " + cc.describes.get() + " polls: " + d);
   }
 
   @Test
