@@ -40,6 +40,11 @@ class PostgresFoundationIT {
         VerboseZoneView.check(cloud, "cluster1", VerboseZoneView.awaitReady("cluster1", () ->
             VerboseZoneView.parseTabbed(Ec2Clients.boto(EC2, admin, "2", "zones", "verbose").assertOk().stdout())));
         Ec2Clients.aws(EC2, dave, "ec2", "describe-availability-zones").assertOk();
+        // the instance store's queries on PostgreSQL: no instances yet, and a user without any can be deleted
+        String none = Ec2Clients.aws(EC2, dave, "ec2", "describe-instances", "--output", "json").assertOk().stdout();
+        assertTrue(none.contains("\"Reservations\": []"), none);
+        cloud.eucaConf("--add-user", "erin").assertOk();
+        cloud.eucaConf("--delete-user", "erin").assertOk();
       } catch (Throwable t) {
         throw new AssertionError(t.getMessage() + "\n" + cloud.tailLogs(), t);
       }

@@ -123,7 +123,8 @@ public final class InstanceActions {
           ramdisk == null ? null : ramdisk.imageId, ramdisk == null ? null : walrus + ramdisk.manifestLocation,
           image.productCodes, keyName, keyText, userData, groupNames));
     } catch (LaunchRefused e) {
-      throw new Ec2Exception(e.code().equals("InsufficientInstanceCapacity") ? 503 : 400, e.code(), e.getMessage());
+      // 400, not a 5xx: boto and the AWS CLIs retry 5xx answers several times before the user sees them
+      throw new Ec2Exception(400, e.code(), e.getMessage());
     }
     String version = version(r);
     Map<String, String> groupIds = groupIds(owner);

@@ -1,0 +1,79 @@
+#!/usr/bin/python3
+"""python3-boto (boto 2, signature v2 as euca2ools) driving the instance API for InstancesApiIT.
+
+usage: instances_boto.py ENDPOINT_URL ACCESS SECRET COMMAND [ARGS...]
+  run IMAGE [key=NAME] [kernel=EKI] [ramdisk=ERI] [group=NAME] [min=N] [max=N] [type=T] [userdata=TEXT] [zone=Z]
+        prints "reservation<TAB>owner<TAB>instance-id..."
+  describe [ID...]   one line per instance: id state code owner reservation kernel ramdisk type key
+                     launch-index launch-time zone private-dns dns private-ip ip groups
+  terminate ID...    "id<TAB>previous<TAB>current" per instance
+  reboot ID...       True
+  console ID         the timestamp on the first line, then the decoded output
+  create-key NAME    the fingerprint
+  make-public ID     adds launch permission for everyone
+An EC2 error prints "ERROR<TAB>code<TAB>message" and exits 3.
+"""
+import sys
+from urllib.parse import urlparse
+
+from boto.ec2.connection import EC2Connection
+from boto.ec2.regioninfo import RegionInfo
+from boto.exception import BotoServerError
+
+
+class SigV2EC2Connection(EC2Connection):
+    def _required_auth_capability(self):
+        return ['ec2']
+
+
+def connect(url, access, secret):
+    u = urlparse(url)
+    return SigV2EC2Connection(aws_access_key_id=access, aws_secret_access_key=secret,
+                              is_secure=(u.scheme == 'https'), port=u.port or 80, path=u.path or '/',
+                              region=RegionInfo(name='eucalyptus', endpoint=u.hostname))
+
+
+def main(argv):
+    url, access, secret, command = argv[1:5]
+    args = argv[5:]
+    conn = connect(url, access, secret)
+    if command == 'run':
+        opts = dict(a.split('=', 1) for a in args[1:])
+        r = conn.run_instances(args[0], min_count=int(opts.get('min', 1)), max_count=int(opts.get('max', 1)),
+                               key_name=opts.get('key'), kernel_id=opts.get('kernel'),
+                               ramdisk_id=opts.get('ramdisk'),
+                               security_groups=[opts['group']] if 'group' in opts else None,
+                               user_data=opts.get('userdata'), instance_type=opts.get('type', 'm1.small'),
+                               placement=opts.get('zone'))
+        print('\t'.join([r.id, r.owner_id] + [i.id for i in r.instances]))
+    elif command == 'describe':
+        for r in conn.get_all_reservations(instance_ids=args or None):
+            for i in r.instances:
+                print('\t'.join(str(x) for x in [
+                    i.id, i.state, i.state_code, r.owner_id, r.id, i.kernel, i.ramdisk, i.instance_type,
+                    i.key_name, i.ami_launch_index, i.launch_time, i.placement, i.private_dns_name,
+                    i.public_dns_name, i.private_ip_address, i.ip_address,
+                    ','.join(g.name or g.id for g in r.groups)]))
+    elif command == 'terminate':
+        for i in conn.terminate_instances(args):
+            print('%s\t%s\t%s' % (i.id, i.previous_state, i.state))
+    elif command == 'reboot':
+        print(conn.reboot_instances(args))
+    elif command == 'console':
+        c = conn.get_console_output(args[0])
+        print(c.timestamp)
+        sys.stdout.write((c.output or b'').decode('utf-8', 'replace') if isinstance(c.output, bytes) else (c.output or ''))
+    elif command == 'create-key':
+        print(conn.create_key_pair(args[0]).fingerprint)
+    elif command == 'make-public':
+        print(conn.modify_image_attribute(args[0], attribute='launchPermission', operation='add', groups=['all']))
+    else:
+        sys.exit('unknown command ' + command)
+
+
+if __name__ == '__main__':
+    try:
+        main(sys.argv)
+    except BotoServerError as e:
+        print('ERROR\t%s\t%s' % (e.error_code, e.error_message))
+        sys.exit(3)
