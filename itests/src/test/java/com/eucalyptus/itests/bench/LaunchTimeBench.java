@@ -43,9 +43,11 @@ import java.util.regex.Pattern;
  *   CC sent to NC       cc.log   "instance i-…: sending ncRunInstance to …"
  *   NC received         nc.log   "instance i-… accepted (…)"
  *   images ready        nc.log   "instance i-…: image emi-… ready" (kernel and ramdisk come before it)
- *   domain started      nc.log   "instance i-…: domain started", else "instance i-… is running"
+ *   disks built         nc.log   "instance i-…: disks built"
  *   QEMU process        /proc/&lt;pid&gt;/stat start time of the guest's QEMU process
- *   CLC saw running     cloud-output.log "instance i-… of …: pending → running"
+ *   domain started      nc.log   "instance i-…: domain started" (libvirt returned), else "instance i-… is running"
+ *   CC saw Extant       cc.log   "instance i-… on …: Pending -> Extant" (its poll of the NC)
+ *   CLC saw running     cloud-output.log "instance i-… of …: pending → running" (its poll of the CC)
  *   client saw running  this program's DescribeInstances (polled every 100 ms) first shows running
  * </pre>
  * A step whose line is missing is printed as "-" (an older daemon, or a step that did not happen).
@@ -65,8 +67,10 @@ public final class LaunchTimeBench {
       new Step("CC sent ncRunInstance", "cc.log", List.of("instance %s: sending ncRunInstance to ")),
       new Step("NC received ncRunInstance", "nc.log", List.of("instance %s accepted")),
       new Step("NC kernel+ramdisk+image ready", "nc.log", List.of("instance %s: image \\S+ ready")),
+      new Step("NC disks built", "nc.log", List.of("instance %s: disks built")),
       new Step("NC domain started", "nc.log", List.of("instance %s: domain started", "instance %s is running")),
-      new Step("CLC saw running", "cloud-output.log", List.of("instance %s of \\S+: \\S+ (→|->) running")));
+      new Step("CC saw Extant", "cc.log", List.of("instance %s on \\S+: \\S+ -> Extant")),
+      new Step("CLC saw running", "cloud-output.log", List.of("instance %s of \\S+: \\S+ \\S{1,3} running")));
 
   public static void main(String[] args) throws Exception {
     int warmRuns = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -102,6 +106,7 @@ public final class LaunchTimeBench {
         runs.add(launchOnce(cloud, admin, imageId, "warm " + i));
       }
       print(runs);
+      System.out.println("the daemons' logs: " + cloud.logDir());
     } finally {
       Shell.run(Map.of(), "ip", "link", "del", bridge);
     }
@@ -211,7 +216,8 @@ public final class LaunchTimeBench {
     if (!Files.exists(log)) {
       return null;
     }
-    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    // read as Latin-1: never fails on a byte, and the ids and words matched are ASCII
+    List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
     for (String p : patterns) {
       Pattern re = Pattern.compile(String.format(p, Pattern.quote(id)));
       for (String line : lines) {
@@ -274,17 +280,18 @@ public final class LaunchTimeBench {
 
   static final List<String> ORDER = List.of("API call (RunInstances sent)", "CC received RunInstances",
       "CC sent ncRunInstance", "NC received ncRunInstance", "RunInstances answered", "NC kernel+ramdisk+image ready",
-      "NC domain started", "QEMU process started", "CLC saw running", "client saw running");
+      "NC disks built", "QEMU process started", "NC domain started", "CC saw Extant", "CLC saw running",
+      "client saw running");
 
   /** One table: a row per step; per run its time since the API call and since the step before (ms). */
   static void print(List<Run> runs) {
-    StringBuilder head = new StringBuilder(String.format("%-30s", "launch step (ms after the API call)"));
+    StringBuilder head = new StringBuilder(String.format("%-36s", "launch step (ms after the API call)"));
     for (Run r : runs) {
       head.append(String.format(" | %-7s %-10s %7s", r.label(), r.instanceId(), "+step"));
     }
     System.out.println(head);
     for (String step : ORDER) {
-      StringBuilder row = new StringBuilder(String.format("%-30s", step));
+      StringBuilder row = new StringBuilder(String.format("%-36s", step));
       for (Run r : runs) {
         Long t = r.at().get(step);
         Long prev = null;
@@ -298,6 +305,15 @@ public final class LaunchTimeBench {
         row.append(String.format(" | %18s %7s", t == null ? "-" : String.valueOf(t - r.at().get(ORDER.get(0))), delta));
       }
       System.out.println(row);
+    }
+    for (Run r : runs) {
+      Long qemu = r.at().get("QEMU process started");
+      Long clc = r.at().get("CLC saw running");
+      if (qemu != null) {
+        // issue 5: with a cached image, running in DescribeInstances within 1 s of QEMU starting
+        System.out.printf("%-7s %s: QEMU started -> CLC saw running %s ms, -> client saw running %d ms%n", r.label(),
+            r.instanceId(), clc == null ? "-" : String.valueOf(clc - qemu), r.at().get("client saw running") - qemu);
+      }
     }
     System.out.println("(\"-\": no line logged for that step. Daemon times are their log lines' (ms), the QEMU start is"
         + " the kernel's (10 ms tick); all on this host's clock.)");
