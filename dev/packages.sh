@@ -4,11 +4,12 @@
 # commands; qemu and e2fsprogs (mke2fs -d, debugfs) also build and boot the test images.
 # Tests: python3-boto, awscli and s3cmd are the real clients the acceptance tests drive;
 # postgresql is the real server the persistence tests start; fdisk (sfdisk -J) and libxml2-utils
-# (xmllint, for virt-xml-validate) read back the NC's disk layouts and domain XML.
+# (xmllint, for virt-xml-validate) read back the NC's disk layouts and domain XML; iptables
+# makes the metadata redirect inside InstancesIT's site-router namespace (never the host's).
 EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
   curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs python3"
 EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli s3cmd postgresql openssh-server
-  fdisk libxml2-utils"
+  fdisk libxml2-utils iptables"
 
 # install_packages PKG... : installs what is missing, non-interactively, once.
 install_packages() {

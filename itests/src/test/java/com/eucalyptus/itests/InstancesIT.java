@@ -155,8 +155,9 @@ class InstancesIT {
   // ---------------------------------------------------------------- set-up helpers
 
   static Path busyboxDeb() throws IOException {
-    Path cache = Path.of(System.getenv().getOrDefault("EUCA_IMAGE_CACHE",
-        System.getProperty("user.home") + "/.cache/eucalyptus/test-images"));
+    // where tools/make-test-images keeps the .debs it fetched
+    String xdg = System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache");
+    Path cache = Path.of(System.getenv().getOrDefault("EUCA_IMAGE_CACHE", xdg + "/eucalyptus/test-images"));
     try (Stream<Path> s = Files.list(cache)) {
       return s.filter(p -> p.getFileName().toString().startsWith("busybox-static_")).sorted().reduce((a, b) -> b)
           .orElseThrow(() -> new AssertionError("no busybox-static .deb in " + cache + " (tools/make-test-images fetches it)"));
