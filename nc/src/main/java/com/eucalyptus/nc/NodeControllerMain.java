@@ -148,6 +148,9 @@ public final class NodeControllerMain {
     ImageCache cache = new ImageCache(absolute.resolve(InstanceManager.CACHE_OWNER_DIR).resolve("cache"), cacheMb * 1024 * 1024,
         new WalrusImageClient(signer, 3, Duration.ofSeconds(2)));
     cache.verifyAtStart();
+    if (type != HypervisorType.XEN) {
+      warnIfQemuCannotReach(absolute, log);
+    }
     String bridge = conf.get("VNET_BRIDGE", "").strip();
     if (bridge.isEmpty()) {
       log.warn("VNET_BRIDGE is not set: instances get no network interface");
@@ -159,6 +162,26 @@ public final class NodeControllerMain {
         settings, launches);
     instances.adopt();
     return instances;
+  }
+
+  /**
+   * QEMU runs as its own user (libvirt-qemu on Debian) and must reach the instance folders: a
+   * folder on the way to INSTANCE_PATH that others may not traverse makes every guest fail with
+   * "Could not open .../disk: Permission denied". Said once at start, where an admin looks.
+   */
+  private static void warnIfQemuCannotReach(Path instancePath, Logger log) {
+    for (Path p = instancePath; p != null; p = p.getParent()) {
+      try {
+        if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+          log.warn("{} is not traversable by other users (mode {}): QEMU, which runs as its own user, will not open the "
+              + "instances' disks under INSTANCE_PATH {} (chmod o+x {})", p,
+              java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), instancePath, p);
+          return;
+        }
+      } catch (IOException | UnsupportedOperationException e) {
+        return; // not a POSIX file system, or unreadable: nothing sure to say
+      }
+    }
   }
 
   private static String localHostName() {

@@ -132,6 +132,49 @@ class NodeControllerTest {
     }
   }
 
+  /** Log events of NodeControllerMain while {@code run} runs (a plain appender, in this JVM). */
+  static List<String> warningsDuring(Check run) throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.logging.log4j.core.Logger logger =
+        (org.apache.logging.log4j.core.Logger) org.apache.logging.log4j.LogManager.getLogger(NodeControllerMain.class);
+    org.apache.logging.log4j.core.appender.AbstractAppender appender =
+        new org.apache.logging.log4j.core.appender.AbstractAppender("capture", null, null, true,
+            org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+          @Override
+          public void append(org.apache.logging.log4j.core.LogEvent e) {
+            if (e.getLevel().isMoreSpecificThan(org.apache.logging.log4j.Level.WARN)) {
+              seen.add(e.getMessage().getFormattedMessage());
+            }
+          }
+        };
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      run.run();
+    } finally {
+      logger.removeAppender(appender);
+      appender.stop();
+    }
+    return seen;
+  }
+
+  interface Check {
+    void run() throws Exception;
+  }
+
+  @Test
+  void anInstancePathQemuCannotReachIsNamedAtStart() throws Exception {
+    // createTempDirectory makes a 0700 folder: QEMU (libvirt-qemu) could not pass it
+    Path locked = Files.createTempDirectory("euca-nc-locked");
+    List<String> warned = warningsDuring(() -> NodeControllerMain.start(paths, conf(freePort(), "HYPERVISOR", "qemu",
+        "INSTANCE_PATH", locked.resolve("instances").toString())).stop());
+    assertTrue(warned.stream().anyMatch(w -> w.contains(locked + " is not traversable by other users (mode rwx------)")), warned.toString());
+    Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> open = warningsDuring(() -> NodeControllerMain.start(paths, conf(freePort(), "HYPERVISOR", "qemu",
+        "INSTANCE_PATH", locked.resolve("instances").toString())).stop());
+    assertTrue(open.stream().noneMatch(w -> w.contains("not traversable")), open.toString());
+  }
+
   @Test
   void unreachableLibvirtStopsTheStart() {
     HypervisorException e = assertThrows(HypervisorException.class, () -> NodeControllerMain.start(paths,
