@@ -7,15 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eucalyptus.itests.support.CloudInstallation;
 import com.eucalyptus.itests.support.CloudInstallation.Credentials;
 import com.eucalyptus.itests.support.Ec2Clients;
+import com.eucalyptus.itests.support.GuestHost;
+import com.eucalyptus.itests.support.ImageBundles;
 import com.eucalyptus.itests.support.InstancesBoto;
 import com.eucalyptus.itests.support.InstancesBoto.Instance;
 import com.eucalyptus.itests.support.LogsOnFailure;
 import com.eucalyptus.itests.support.Shell;
+import com.eucalyptus.itests.support.TestImages;
 import com.eucalyptus.itests.support.VerboseZoneView;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,12 +22,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -68,14 +63,9 @@ class InstancesApiIT {
 
   @BeforeAll
   static void start() throws Exception {
-    skipWhereGuestsCannotRun();
-    Path images = Path.of(System.getProperty("java.io.tmpdir"), "euca-test-images");
-    Shell.run(List.of(Path.of(System.getProperty("euca.source", "..")).toAbsolutePath().normalize()
-        .resolve("tools/make-test-images").toString(), images.toString()), Map.of(), null, Duration.ofMinutes(10)).assertOk();
-    Properties env = new Properties();
-    try (var r = Files.newBufferedReader(images.resolve("images.env"))) {
-      env.load(r);
-    }
+    // the same conditions as the NC's GuestBootTest: no libvirt, no namespaces, or no QEMU → skipped
+    GuestHost.skipWhereGuestsCannotRun("InstancesApiIT");
+    TestImages images = TestImages.make();
     Shell.run(Map.of(), "ip", "link", "add", "name", BRIDGE, "type", "bridge").assertOk();
     bridgeMade = true;
     Shell.run(Map.of(), "ip", "link", "set", BRIDGE, "up").assertOk();
@@ -97,34 +87,15 @@ class InstancesApiIT {
       aliceCreds = cloud.credentials("alice");
       alice = CloudInstallation.readEucarc(aliceCreds);
       bob = CloudInstallation.readEucarc(cloud.credentials("bob"));
-      kernelId = register(adminCreds, images.resolve(env.getProperty("KERNEL")), "kernels", "--kernel true -r x86_64");
+      kernelId = register(adminCreds, images.kernel(), "kernels", "--kernel true -r x86_64");
       // the same kernel again, as a second eki: the one chosen at run time
-      kernel2Id = register(adminCreds, images.resolve(env.getProperty("KERNEL")), "kernels2", "--kernel true -r x86_64");
-      ramdiskId = register(adminCreds, images.resolve(env.getProperty("RAMDISK")), "ramdisks", "--ramdisk true -r x86_64");
+      kernel2Id = register(adminCreds, images.kernel(), "kernels2", "--kernel true -r x86_64");
+      ramdiskId = register(adminCreds, images.ramdisk(), "ramdisks", "--ramdisk true -r x86_64");
       boto(admin, "make-public", kernel2Id).assertOk();
-      machineId = register(aliceCreds, images.resolve(env.getProperty("ROOT")), "alice-images",
+      machineId = register(aliceCreds, images.root(), "alice-images",
           "-r x86_64 --kernel " + kernelId + " --ramdisk " + ramdiskId);
     } catch (Throwable t) {
       throw new AssertionError(t.getMessage() + "\n" + cloud.tailLogs(), t);
-    }
-  }
-
-  /** The same conditions as the NC's GuestBootTest: no libvirt, no namespaces, or no QEMU → skipped. */
-  static void skipWhereGuestsCannotRun() throws Exception {
-    if ("1".equals(System.getenv("EUCA_SKIP_NETNS_TESTS"))) {
-      System.out.println("SKIPPED InstancesApiIT: EUCA_SKIP_NETNS_TESTS=1");
-      Assumptions.abort("EUCA_SKIP_NETNS_TESTS=1");
-    }
-    if (!Files.exists(Path.of("/var/run/libvirt/libvirt-sock"))) {
-      System.out.println("SKIPPED InstancesApiIT: libvirtd is not running (dev/packages.sh start_libvirt starts it)");
-      Assumptions.abort("libvirtd is not running");
-    }
-    Process probe = new ProcessBuilder("virsh", "-c", "qemu:///system", "domcapabilities", "--virttype", "qemu",
-        "--arch", "x86_64").redirectErrorStream(true).start();
-    String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (probe.waitFor() != 0) {
-      System.out.println("SKIPPED InstancesApiIT: libvirt cannot run QEMU on this machine: " + probed.trim());
-      Assumptions.abort("libvirt cannot run QEMU here: " + probed.trim());
     }
   }
 
@@ -145,18 +116,7 @@ class InstancesApiIT {
 
   /** Bundles (euca-bundle-image), uploads and registers with the installed tools; returns the id. */
   static String register(Path creds, Path image, String bucket, String extra) {
-    String name = image.getFileName().toString();
-    Path dest = cloud.home().resolve("bundle-" + bucket);
-    String user = creds.getFileName().toString().substring("creds-".length());
-    String sh = "set -e; . '" + creds.resolve("eucarc") + "'; export EC2_USER_ID=" + user + "; export PATH='"
-        + cloud.home().resolve("usr/bin") + "':$PATH; mkdir -p '" + dest + "'; euca-bundle-image -i '" + image + "' -d '"
-        + dest + "' " + extra + " >/dev/null; euca-upload-bundle -b " + bucket + " -m '"
-        + dest.resolve(name + ".manifest.xml") + "' >/dev/null; euca-register " + bucket + "/" + name + ".manifest.xml";
-    Shell.Result r = Shell.run(List.of("bash", "-c", sh), cloud.env(), cloud.home(), Duration.ofMinutes(5));
-    r.assertOk();
-    Matcher m = Pattern.compile("IMAGE\\t(e[mkr]i-[0-9A-F]{8})").matcher(r.stdout());
-    assertTrue(m.find(), r.all());
-    return m.group(1);
+    return ImageBundles.bundleUploadRegister(cloud, creds, cloud.home(), image, bucket, extra);
   }
 
   static Shell.Result boto(Credentials c, String... args) {
@@ -178,26 +138,6 @@ class InstancesApiIT {
   static String stateOf(Credentials c, String id) {
     Instance i = describe(c).get(id);
     return i == null ? null : i.state();
-  }
-
-  /** QEMU processes whose command line names the guest (read from /proc; nothing is signalled). */
-  static List<String> qemuProcessesOf(String id) {
-    List<String> found = new ArrayList<>();
-    try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-      for (Path p : procs) {
-        try {
-          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-          if (cmd.contains("qemu") && cmd.contains("guest=" + id)) {
-            found.add(p.getFileName() + ": " + cmd);
-          }
-        } catch (IOException gone) {
-          // the process ended meanwhile
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return found;
   }
 
   // ---------------------------------------------------------------- tests
@@ -240,7 +180,7 @@ class InstancesApiIT {
     // the NC fetches the images from Walrus and starts QEMU under TCG: about a minute here
     CloudInstallation.await(Duration.ofMinutes(5), instanceId + " running",
         () -> "running".equals(stateOf(alice, instanceId)) ? Boolean.TRUE : null);
-    assertFalse(qemuProcessesOf(instanceId).isEmpty(), "a QEMU process runs the guest");
+    assertFalse(GuestHost.qemuProcessesOf(instanceId).isEmpty(), "a QEMU process runs the guest");
     assertEquals("16", describe(alice, instanceId).get(instanceId).code());
     // awscli (signature v4, API 2016-11-15) reads the same
     String viaAws = Ec2Clients.aws(EC2, alice, "ec2", "describe-instances", "--instance-ids", instanceId, "--query",
@@ -292,7 +232,7 @@ class InstancesApiIT {
         () -> "terminated".equals(stateOf(alice, instanceId)) ? Boolean.TRUE : null);
     assertEquals("48", describe(alice, instanceId).get(instanceId).code());
     CloudInstallation.await(Duration.ofSeconds(60), "no QEMU process for " + instanceId,
-        () -> qemuProcessesOf(instanceId).isEmpty() ? Boolean.TRUE : null);
+        () -> GuestHost.qemuProcessesOf(instanceId).isEmpty() ? Boolean.TRUE : null);
     // terminated instances stay visible for a while (an hour by default)
     assertTrue(describe(alice).containsKey(instanceId));
   }

@@ -14,6 +14,7 @@ import com.eucalyptus.itests.support.InstancesBoto.Instance;
 import com.eucalyptus.itests.support.LogsOnFailure;
 import com.eucalyptus.itests.support.Shell;
 import com.eucalyptus.itests.support.SiteNetwork;
+import com.eucalyptus.itests.support.TestImages;
 import com.eucalyptus.itests.support.VerboseZoneView;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,19 +78,8 @@ class InstancesIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    if ("1".equals(System.getenv("EUCA_SKIP_NETNS_TESTS"))) {
-      skip("EUCA_SKIP_NETNS_TESTS=1 (no network namespaces here)");
-    }
-    Shell.Result caps = Shell.run(Map.of(), "virsh", "-c", "qemu:///system", "domcapabilities", "--virttype", "qemu",
-        "--arch", "x86_64");
-    if (caps.exitCode() != 0) {
-      skip("libvirt cannot run QEMU here: " + caps.all().strip().replace('\n', ' '));
-    }
-
-    Path images = Path.of(System.getProperty("euca.test.images", System.getProperty("java.io.tmpdir") + "/euca-test-images"));
-    Path source = Path.of(System.getProperty("euca.source", "..")).toAbsolutePath().normalize();
-    Shell.run(List.of(source.resolve("tools/make-test-images").toString(), images.toString()), Map.of(), null,
-        Duration.ofMinutes(5)).assertOk();
+    GuestHost.skipWhereGuestsCannotRun("InstancesIT");
+    TestImages images = TestImages.make();
 
     cloud = CloudInstallation.install("instances", Map.of("SCHEDPOLICY", "ROUNDROBIN", "MAX_CORES", "2", "MAX_MEM", "512",
         "NC_POLLING_FREQUENCY", String.valueOf(POLL), "NC_CACHE_SIZE", "400", "LOGLEVEL", "INFO"));
@@ -115,16 +104,15 @@ class InstancesIT {
       restartCc();
       Path creds = cloud.credentials("admin");
       admin = CloudInstallation.readEucarc(creds);
-      registerImages(creds, images);
+      // kernel and ramdisk (admin only) and the root image, bundled, uploaded and registered with the installed tools
+      TestImages.Registered registered = images.register(cloud, creds, work, "it");
+      kernelId = registered.kernelId();
+      ramdiskId = registered.ramdiskId();
+      imageId = registered.imageId();
     } catch (Throwable t) {
       throw new AssertionError("setting up the cloud failed: " + t.getMessage().replace('\n', ' ') + " |"
           + GuestHost.daemonLogTails(cloud, 15) + (site == null ? "" : " " + site.diagnostics()), t);
     }
-  }
-
-  static void skip(String why) {
-    System.out.println("SKIPPED InstancesIT: " + why);
-    Assumptions.abort(why);
   }
 
   @AfterAll
@@ -181,31 +169,6 @@ class InstancesIT {
     cloud.start("cc");
   }
 
-  /** Kernel and ramdisk (admin only) and the root image, bundled, uploaded and registered with the installed tools. */
-  static void registerImages(Path creds, Path images) throws IOException {
-    Properties env = new Properties();
-    try (var r = Files.newBufferedReader(images.resolve("images.env"))) {
-      env.load(r);
-    }
-    kernelId = bundle(creds, images.resolve(env.getProperty("KERNEL")), "it-kernels", "--kernel true -r x86_64");
-    ramdiskId = bundle(creds, images.resolve(env.getProperty("RAMDISK")), "it-kernels", "--ramdisk true -r x86_64");
-    imageId = bundle(creds, images.resolve(env.getProperty("ROOT")), "it-images",
-        "-r x86_64 --kernel " + kernelId + " --ramdisk " + ramdiskId);
-  }
-
-  static String bundle(Path creds, Path file, String bucket, String extra) {
-    String name = file.getFileName().toString();
-    Path dest = work.resolve("bundle-" + name);
-    String sh = "set -e; . '" + creds.resolve("eucarc") + "'; export EC2_USER_ID=admin; export PATH='"
-        + cloud.home().resolve("usr/bin") + "':$PATH; mkdir -p '" + dest + "'; euca-bundle-image -i '" + file + "' -d '"
-        + dest + "' " + extra + " >/dev/null; euca-upload-bundle -b " + bucket + " -m '"
-        + dest.resolve(name + ".manifest.xml") + "' >/dev/null; euca-register " + bucket + "/" + name + ".manifest.xml";
-    Shell.Result r = Shell.run(List.of("bash", "-c", sh), cloud.env(), work, Duration.ofMinutes(5)).assertOk();
-    Matcher m = Pattern.compile("IMAGE\\t(e[mkr]i-[0-9A-F]{8})").matcher(r.stdout());
-    assertTrue(m.find(), r.all());
-    return m.group(1);
-  }
-
   // ---------------------------------------------------------------- client helpers
 
   static Shell.Result boto(String... args) {
@@ -251,23 +214,7 @@ class InstancesIT {
 
   /** Polls every 2 s; on time-out fails with one line of diagnostics about {@code id}. */
   static <T> T await(Duration limit, String what, String id, java.util.function.Supplier<T> check) {
-    long end = System.nanoTime() + limit.toNanos();
-    Throwable last = null;
-    while (true) {
-      try {
-        T v = check.get();
-        if (v != null) {
-          return v;
-        }
-      } catch (RuntimeException | AssertionError e) {
-        last = e;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what
-            + (last == null ? "" : " (last error: " + last.getMessage().replace('\n', ' ') + ")") + " | " + diag(id));
-      }
-      sleep(2000);
-    }
+    return CloudInstallation.await(limit, Duration.ofSeconds(2), what, () -> " | " + diag(id), check);
   }
 
   /** One line: the instance as described, the host's view of its guest, the consoles and the daemons' log tails. */
@@ -327,15 +274,6 @@ class InstancesIT {
 
   static long count(String text, String what) {
     return text.lines().filter(l -> l.contains(what)).count();
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   static Path userData(String name, String text) throws IOException {
