@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eucalyptus.itests.support.CloudInstallation;
 import com.eucalyptus.itests.support.CloudInstallation.Credentials;
 import com.eucalyptus.itests.support.Ec2Clients;
+import com.eucalyptus.itests.support.GuestHost;
+import com.eucalyptus.itests.support.ImageBundles;
+import com.eucalyptus.itests.support.InstancesBoto;
+import com.eucalyptus.itests.support.InstancesBoto.Instance;
 import com.eucalyptus.itests.support.LogsOnFailure;
 import com.eucalyptus.itests.support.Shell;
+import com.eucalyptus.itests.support.TestImages;
 import com.eucalyptus.itests.support.VerboseZoneView;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,12 +22,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -50,8 +46,6 @@ class InstancesApiIT {
   static final String BRIDGE = "eucinst" + RUN;
   static CloudInstallation cloud;
   static boolean bridgeMade;
-  static Path work;
-  static Path script;
   static Path adminCreds;
   static Path aliceCreds;
   static Credentials admin;
@@ -69,14 +63,9 @@ class InstancesApiIT {
 
   @BeforeAll
   static void start() throws Exception {
-    skipWhereGuestsCannotRun();
-    Path images = Path.of(System.getProperty("java.io.tmpdir"), "euca-test-images");
-    Shell.run(List.of(Path.of(System.getProperty("euca.source", "..")).toAbsolutePath().normalize()
-        .resolve("tools/make-test-images").toString(), images.toString()), Map.of(), null, Duration.ofMinutes(10)).assertOk();
-    Properties env = new Properties();
-    try (var r = Files.newBufferedReader(images.resolve("images.env"))) {
-      env.load(r);
-    }
+    // the same conditions as the NC's GuestBootTest: no libvirt, no namespaces, or no QEMU → skipped
+    GuestHost.skipWhereGuestsCannotRun("InstancesApiIT");
+    TestImages images = TestImages.make();
     Shell.run(Map.of(), "ip", "link", "add", "name", BRIDGE, "type", "bridge").assertOk();
     bridgeMade = true;
     Shell.run(Map.of(), "ip", "link", "set", BRIDGE, "up").assertOk();
@@ -98,39 +87,15 @@ class InstancesApiIT {
       aliceCreds = cloud.credentials("alice");
       alice = CloudInstallation.readEucarc(aliceCreds);
       bob = CloudInstallation.readEucarc(cloud.credentials("bob"));
-      work = Files.createDirectories(cloud.home().resolve("instances-work"));
-      script = work.resolve("instances_boto.py");
-      try (InputStream in = InstancesApiIT.class.getResourceAsStream("/instances/instances_boto.py")) {
-        Files.copy(in, script);
-      }
-      kernelId = register(adminCreds, images.resolve(env.getProperty("KERNEL")), "kernels", "--kernel true -r x86_64");
+      kernelId = register(adminCreds, images.kernel(), "kernels", "--kernel true -r x86_64");
       // the same kernel again, as a second eki: the one chosen at run time
-      kernel2Id = register(adminCreds, images.resolve(env.getProperty("KERNEL")), "kernels2", "--kernel true -r x86_64");
-      ramdiskId = register(adminCreds, images.resolve(env.getProperty("RAMDISK")), "ramdisks", "--ramdisk true -r x86_64");
+      kernel2Id = register(adminCreds, images.kernel(), "kernels2", "--kernel true -r x86_64");
+      ramdiskId = register(adminCreds, images.ramdisk(), "ramdisks", "--ramdisk true -r x86_64");
       boto(admin, "make-public", kernel2Id).assertOk();
-      machineId = register(aliceCreds, images.resolve(env.getProperty("ROOT")), "alice-images",
+      machineId = register(aliceCreds, images.root(), "alice-images",
           "-r x86_64 --kernel " + kernelId + " --ramdisk " + ramdiskId);
     } catch (Throwable t) {
       throw new AssertionError(t.getMessage() + "\n" + cloud.tailLogs(), t);
-    }
-  }
-
-  /** The same conditions as the NC's GuestBootTest: no libvirt, no namespaces, or no QEMU → skipped. */
-  static void skipWhereGuestsCannotRun() throws Exception {
-    if ("1".equals(System.getenv("EUCA_SKIP_NETNS_TESTS"))) {
-      System.out.println("SKIPPED InstancesApiIT: EUCA_SKIP_NETNS_TESTS=1");
-      Assumptions.abort("EUCA_SKIP_NETNS_TESTS=1");
-    }
-    if (!Files.exists(Path.of("/var/run/libvirt/libvirt-sock"))) {
-      System.out.println("SKIPPED InstancesApiIT: libvirtd is not running (dev/packages.sh start_libvirt starts it)");
-      Assumptions.abort("libvirtd is not running");
-    }
-    Process probe = new ProcessBuilder("virsh", "-c", "qemu:///system", "domcapabilities", "--virttype", "qemu",
-        "--arch", "x86_64").redirectErrorStream(true).start();
-    String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (probe.waitFor() != 0) {
-      System.out.println("SKIPPED InstancesApiIT: libvirt cannot run QEMU on this machine: " + probed.trim());
-      Assumptions.abort("libvirt cannot run QEMU here: " + probed.trim());
     }
   }
 
@@ -151,69 +116,28 @@ class InstancesApiIT {
 
   /** Bundles (euca-bundle-image), uploads and registers with the installed tools; returns the id. */
   static String register(Path creds, Path image, String bucket, String extra) {
-    String name = image.getFileName().toString();
-    Path dest = cloud.home().resolve("bundle-" + bucket);
-    String user = creds.getFileName().toString().substring("creds-".length());
-    String sh = "set -e; . '" + creds.resolve("eucarc") + "'; export EC2_USER_ID=" + user + "; export PATH='"
-        + cloud.home().resolve("usr/bin") + "':$PATH; mkdir -p '" + dest + "'; euca-bundle-image -i '" + image + "' -d '"
-        + dest + "' " + extra + " >/dev/null; euca-upload-bundle -b " + bucket + " -m '"
-        + dest.resolve(name + ".manifest.xml") + "' >/dev/null; euca-register " + bucket + "/" + name + ".manifest.xml";
-    Shell.Result r = Shell.run(List.of("bash", "-c", sh), cloud.env(), cloud.home(), Duration.ofMinutes(5));
-    r.assertOk();
-    Matcher m = Pattern.compile("IMAGE\\t(e[mkr]i-[0-9A-F]{8})").matcher(r.stdout());
-    assertTrue(m.find(), r.all());
-    return m.group(1);
+    return ImageBundles.bundleUploadRegister(cloud, creds, cloud.home(), image, bucket, extra);
   }
 
   static Shell.Result boto(Credentials c, String... args) {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), EC2, c.accessKey(), c.secretKey()));
-    cmd.addAll(List.of(args));
-    return Shell.run(cmd, Map.of(), work, Duration.ofMinutes(2));
+    return InstancesBoto.run(EC2, c, args);
   }
 
   /** The EC2 error code of a refused call. */
   static String error(Credentials c, String... args) {
-    Shell.Result r = boto(c, args);
-    assertEquals(3, r.exitCode(), "expected an EC2 error: " + r.all());
-    return r.stdout().split("\t")[1];
+    return InstancesBoto.error(EC2, c, args);
   }
 
-  /** DescribeInstances as c sees it: id → the fields the script prints. */
-  static Map<String, String[]> describe(Credentials c, String... ids) {
-    List<String> args = new ArrayList<>(List.of("describe"));
-    args.addAll(List.of(ids));
-    Shell.Result r = boto(c, args.toArray(String[]::new)).assertOk();
-    Map<String, String[]> out = new HashMap<>();
-    r.stdout().lines().filter(l -> !l.isBlank()).forEach(l -> {
-      String[] f = l.split("\t", -1);
-      out.put(f[0], f);
-    });
+  /** DescribeInstances as c sees it, by instance id. */
+  static Map<String, Instance> describe(Credentials c, String... ids) {
+    Map<String, Instance> out = new HashMap<>();
+    InstancesBoto.describe(EC2, c, ids).forEach(i -> out.put(i.id(), i));
     return out;
   }
 
   static String stateOf(Credentials c, String id) {
-    String[] f = describe(c).get(id);
-    return f == null ? null : f[1];
-  }
-
-  /** QEMU processes whose command line names the guest (read from /proc; nothing is signalled). */
-  static List<String> qemuProcessesOf(String id) {
-    List<String> found = new ArrayList<>();
-    try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-      for (Path p : procs) {
-        try {
-          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-          if (cmd.contains("qemu") && cmd.contains("guest=" + id)) {
-            found.add(p.getFileName() + ": " + cmd);
-          }
-        } catch (IOException gone) {
-          // the process ended meanwhile
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return found;
+    Instance i = describe(c).get(id);
+    return i == null ? null : i.state();
   }
 
   // ---------------------------------------------------------------- tests
@@ -233,31 +157,31 @@ class InstancesApiIT {
   @Test
   @Order(2)
   void aGuestRunsWithTheKernelChosenAtRunTimeAndShowsItsConsole() {
-    String fingerprint = boto(alice, "create-key", "alice-key").assertOk().stdout().trim();
+    String fingerprint = boto(alice, "create-key", "alice-key").assertOk().stdout().lines().findFirst().orElse("");
     assertFalse(fingerprint.isEmpty());
     String userData = "hello from InstancesApiIT";
-    String[] run = boto(alice, "run", machineId, "key=alice-key", "kernel=" + kernel2Id, "userdata=" + userData)
-        .assertOk().stdout().trim().split("\t");
-    assertTrue(run[0].matches("r-[0-9A-F]{8}"), run[0]);
-    assertEquals("alice", run[1]);
-    instanceId = run[2];
+    List<String> run = boto(alice, "run", machineId, "key=alice-key", "kernel=" + kernel2Id, "userdata=" + userData)
+        .assertOk().stdout().lines().toList();
+    String[] reservation = run.get(0).split("\t");
+    assertTrue(reservation[0].matches("r-[0-9A-F]{8}"), reservation[0]);
+    assertEquals("alice", reservation[1]);
+    instanceId = run.get(1).split("\t")[0];
     launched.add(instanceId);
     assertTrue(instanceId.matches("i-[0-9A-F]{8}"), instanceId);
 
-    String[] f = describe(alice, instanceId).get(instanceId);
-    assertTrue(f[1].equals("pending") || f[1].equals("running"), f[1]);
-    assertEquals(List.of("alice", run[0], kernel2Id, ramdiskId, "m1.small", "alice-key", "0"),
-        List.of(f[3], f[4], f[5], f[6], f[7], f[8], f[9]));
-    assertTrue(f[10].matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), f[10]);
-    assertEquals("cluster1", f[11]);
-    assertEquals("default", f[16]);
+    Instance f = describe(alice, instanceId).get(instanceId);
+    assertTrue(f.state().equals("pending") || f.state().equals("running"), f.state());
+    assertEquals(List.of("alice", reservation[0], kernel2Id, ramdiskId, "m1.small", "alice-key", "0"),
+        List.of(f.owner(), f.reservation(), f.kernel(), f.ramdisk(), f.type(), f.key(), f.launchIndex()));
+    assertTrue(f.launchTime().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), f.launchTime());
+    assertEquals("cluster1", f.zone());
+    assertEquals("default", f.groups());
 
     // the NC fetches the images from Walrus and starts QEMU under TCG: about a minute here
     CloudInstallation.await(Duration.ofMinutes(5), instanceId + " running",
         () -> "running".equals(stateOf(alice, instanceId)) ? Boolean.TRUE : null);
-    assertFalse(qemuProcessesOf(instanceId).isEmpty(), "a QEMU process runs the guest");
-    String[] running = describe(alice, instanceId).get(instanceId);
-    assertEquals("16", running[2]);
+    assertFalse(GuestHost.qemuProcessesOf(instanceId).isEmpty(), "a QEMU process runs the guest");
+    assertEquals("16", describe(alice, instanceId).get(instanceId).code());
     // awscli (signature v4, API 2016-11-15) reads the same
     String viaAws = Ec2Clients.aws(EC2, alice, "ec2", "describe-instances", "--instance-ids", instanceId, "--query",
         "Reservations[].Instances[].[InstanceId,State.Name,State.Code,KernelId,RamdiskId,InstanceType,"
@@ -301,15 +225,14 @@ class InstancesApiIT {
   @Test
   @Order(5)
   void theAdminSeesItAndTerminatesIt() {
-    String[] seen = describe(admin).get(instanceId);
-    assertEquals("alice", seen[3], "the admin sees alice's instance");
+    assertEquals("alice", describe(admin).get(instanceId).owner(), "the admin sees alice's instance");
     String[] t = boto(admin, "terminate", instanceId).assertOk().stdout().trim().split("\t");
     assertEquals(List.of(instanceId, "running", "shutting-down"), List.of(t));
     CloudInstallation.await(Duration.ofMinutes(2), instanceId + " terminated",
         () -> "terminated".equals(stateOf(alice, instanceId)) ? Boolean.TRUE : null);
-    assertEquals("48", describe(alice, instanceId).get(instanceId)[2]);
+    assertEquals("48", describe(alice, instanceId).get(instanceId).code());
     CloudInstallation.await(Duration.ofSeconds(60), "no QEMU process for " + instanceId,
-        () -> qemuProcessesOf(instanceId).isEmpty() ? Boolean.TRUE : null);
+        () -> GuestHost.qemuProcessesOf(instanceId).isEmpty() ? Boolean.TRUE : null);
     // terminated instances stay visible for a while (an hour by default)
     assertTrue(describe(alice).containsKey(instanceId));
   }

@@ -9,13 +9,14 @@ import com.eucalyptus.itests.support.CloudInstallation;
 import com.eucalyptus.itests.support.CloudInstallation.Credentials;
 import com.eucalyptus.itests.support.Ec2Clients;
 import com.eucalyptus.itests.support.GuestHost;
+import com.eucalyptus.itests.support.InstancesBoto;
+import com.eucalyptus.itests.support.InstancesBoto.Instance;
 import com.eucalyptus.itests.support.LogsOnFailure;
 import com.eucalyptus.itests.support.Shell;
 import com.eucalyptus.itests.support.SiteNetwork;
+import com.eucalyptus.itests.support.TestImages;
 import com.eucalyptus.itests.support.VerboseZoneView;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,7 +26,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +63,6 @@ class InstancesIT {
   static SiteNetwork site;
   static Credentials admin;
   static Path work;
-  static Path script;
   static Path nc2Conf;
   static String kernelId;
   static String ramdiskId;
@@ -72,26 +71,15 @@ class InstancesIT {
 
   /** The guest the boto checks start and the restart checks keep using. */
   static String botoGuest;
-  static Row botoGuestRow;
+  static Instance botoGuestRow;
 
   @RegisterExtension
   static LogsOnFailure logs = new LogsOnFailure(() -> cloud);
 
   @BeforeAll
   static void setUp() throws Exception {
-    if ("1".equals(System.getenv("EUCA_SKIP_NETNS_TESTS"))) {
-      skip("EUCA_SKIP_NETNS_TESTS=1 (no network namespaces here)");
-    }
-    Shell.Result caps = Shell.run(Map.of(), "virsh", "-c", "qemu:///system", "domcapabilities", "--virttype", "qemu",
-        "--arch", "x86_64");
-    if (caps.exitCode() != 0) {
-      skip("libvirt cannot run QEMU here: " + caps.all().strip().replace('\n', ' '));
-    }
-
-    Path images = Path.of(System.getProperty("euca.test.images", System.getProperty("java.io.tmpdir") + "/euca-test-images"));
-    Path source = Path.of(System.getProperty("euca.source", "..")).toAbsolutePath().normalize();
-    Shell.run(List.of(source.resolve("tools/make-test-images").toString(), images.toString()), Map.of(), null,
-        Duration.ofMinutes(5)).assertOk();
+    GuestHost.skipWhereGuestsCannotRun("InstancesIT");
+    TestImages images = TestImages.make();
 
     cloud = CloudInstallation.install("instances", Map.of("SCHEDPOLICY", "ROUNDROBIN", "MAX_CORES", "2", "MAX_MEM", "512",
         "NC_POLLING_FREQUENCY", String.valueOf(POLL), "NC_CACHE_SIZE", "400", "LOGLEVEL", "INFO"));
@@ -99,10 +87,6 @@ class InstancesIT {
       // QEMU runs as libvirt-qemu: it must reach the instance folders under the install
       Files.setPosixFilePermissions(cloud.home(), PosixFilePermissions.fromString("rwxr-xr-x"));
       work = Files.createDirectories(cloud.home().resolve("instances-work"));
-      script = work.resolve("guests_boto.py");
-      try (InputStream in = InstancesIT.class.getResourceAsStream("/guests/guests_boto.py")) {
-        Files.copy(in, script);
-      }
       site = SiteNetwork.build(cloud.home().resolve("site"), busyboxDeb(), CloudInstallation.CLOUD_PORT);
       cloud.setConf(site.conf());
       // the second NC on this host: its own port and instance folder, the same share of the host
@@ -120,16 +104,15 @@ class InstancesIT {
       restartCc();
       Path creds = cloud.credentials("admin");
       admin = CloudInstallation.readEucarc(creds);
-      registerImages(creds, images);
+      // kernel and ramdisk (admin only) and the root image, bundled, uploaded and registered with the installed tools
+      TestImages.Registered registered = images.register(cloud, creds, work, "it");
+      kernelId = registered.kernelId();
+      ramdiskId = registered.ramdiskId();
+      imageId = registered.imageId();
     } catch (Throwable t) {
       throw new AssertionError("setting up the cloud failed: " + t.getMessage().replace('\n', ' ') + " |"
           + GuestHost.daemonLogTails(cloud, 15) + (site == null ? "" : " " + site.diagnostics()), t);
     }
-  }
-
-  static void skip(String why) {
-    System.out.println("SKIPPED InstancesIT: " + why);
-    Assumptions.abort(why);
   }
 
   @AfterAll
@@ -186,63 +169,23 @@ class InstancesIT {
     cloud.start("cc");
   }
 
-  /** Kernel and ramdisk (admin only) and the root image, bundled, uploaded and registered with the installed tools. */
-  static void registerImages(Path creds, Path images) throws IOException {
-    Properties env = new Properties();
-    try (var r = Files.newBufferedReader(images.resolve("images.env"))) {
-      env.load(r);
-    }
-    kernelId = bundle(creds, images.resolve(env.getProperty("KERNEL")), "it-kernels", "--kernel true -r x86_64");
-    ramdiskId = bundle(creds, images.resolve(env.getProperty("RAMDISK")), "it-kernels", "--ramdisk true -r x86_64");
-    imageId = bundle(creds, images.resolve(env.getProperty("ROOT")), "it-images",
-        "-r x86_64 --kernel " + kernelId + " --ramdisk " + ramdiskId);
-  }
-
-  static String bundle(Path creds, Path file, String bucket, String extra) {
-    String name = file.getFileName().toString();
-    Path dest = work.resolve("bundle-" + name);
-    String sh = "set -e; . '" + creds.resolve("eucarc") + "'; export EC2_USER_ID=admin; export PATH='"
-        + cloud.home().resolve("usr/bin") + "':$PATH; mkdir -p '" + dest + "'; euca-bundle-image -i '" + file + "' -d '"
-        + dest + "' " + extra + " >/dev/null; euca-upload-bundle -b " + bucket + " -m '"
-        + dest.resolve(name + ".manifest.xml") + "' >/dev/null; euca-register " + bucket + "/" + name + ".manifest.xml";
-    Shell.Result r = Shell.run(List.of("bash", "-c", sh), cloud.env(), work, Duration.ofMinutes(5)).assertOk();
-    Matcher m = Pattern.compile("IMAGE\\t(e[mkr]i-[0-9A-F]{8})").matcher(r.stdout());
-    assertTrue(m.find(), r.all());
-    return m.group(1);
-  }
-
   // ---------------------------------------------------------------- client helpers
 
   static Shell.Result boto(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), EC2, admin.accessKey(),
-        admin.secretKey()));
-    cmd.addAll(List.of(args));
-    return Shell.run(cmd, Map.of(), work, Duration.ofMinutes(2));
+    return InstancesBoto.run(EC2, admin, args);
   }
 
   static Shell.Result aws(String... args) {
     return Ec2Clients.aws(EC2, admin, args);
   }
 
-  /** One instance as python3-boto's DescribeInstances shows it. */
-  record Row(String id, String state, String code, String privateIp, String publicIp, String privateDns,
-      String publicDns, String key, String type, String kernel, String ramdisk, String launchTime,
-      String launchIndex, String reservation, String owner) {
-    static Row parse(String line) {
-      String[] f = line.split("\t", -1);
-      return new Row(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14]);
-    }
-  }
-
   /** The instance as DescribeInstances shows it, or null when it is not listed. */
-  static Row describe(String id) {
-    Shell.Result r = boto("describe");
-    r.assertOk();
-    return r.stdout().lines().filter(l -> l.startsWith(id + "\t")).map(Row::parse).findFirst().orElse(null);
+  static Instance describe(String id) {
+    return InstancesBoto.describe(EC2, admin).stream().filter(i -> i.id().equals(id)).findFirst().orElse(null);
   }
 
   static String state(String id) {
-    Row row = describe(id);
+    Instance row = describe(id);
     return row == null ? "(not listed)" : row.state();
   }
 
@@ -255,9 +198,9 @@ class InstancesIT {
     return nl < 0 ? "" : out.substring(nl + 1);
   }
 
-  static Row awaitState(String id, String state, Duration limit) {
+  static Instance awaitState(String id, String state, Duration limit) {
     return await(limit, id + " " + state, id, () -> {
-      Row row = describe(id);
+      Instance row = describe(id);
       return row != null && row.state().equals(state) ? row : null;
     });
   }
@@ -271,23 +214,7 @@ class InstancesIT {
 
   /** Polls every 2 s; on time-out fails with one line of diagnostics about {@code id}. */
   static <T> T await(Duration limit, String what, String id, java.util.function.Supplier<T> check) {
-    long end = System.nanoTime() + limit.toNanos();
-    Throwable last = null;
-    while (true) {
-      try {
-        T v = check.get();
-        if (v != null) {
-          return v;
-        }
-      } catch (RuntimeException | AssertionError e) {
-        last = e;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what
-            + (last == null ? "" : " (last error: " + last.getMessage().replace('\n', ' ') + ")") + " | " + diag(id));
-      }
-      sleep(2000);
-    }
+    return CloudInstallation.await(limit, Duration.ofSeconds(2), what, () -> " | " + diag(id), check);
   }
 
   /** One line: the instance as described, the host's view of its guest, the consoles and the daemons' log tails. */
@@ -347,15 +274,6 @@ class InstancesIT {
 
   static long count(String text, String what) {
     return text.lines().filter(l -> l.contains(what)).count();
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   static Path userData(String name, String text) throws IOException {
@@ -446,8 +364,8 @@ class InstancesIT {
     String fingerprint = md5FingerprintOfPublicKey(publicKey);
 
     String data = "hello from boto " + random();
-    Shell.Result run = boto("run", imageId, "boto-key", userData("boto-user-data", data + "\nsecond line\n").toString(),
-        "1", "1", "m1.small");
+    Shell.Result run = boto("run", imageId, "key=boto-key",
+        "userdata-file=" + userData("boto-user-data", data + "\nsecond line\n"), "min=1", "max=1", "type=m1.small");
     assertEquals(0, run.exitCode(), "RunInstances: " + run.all() + " | " + diag(null));
     List<String> lines = run.stdout().lines().toList();
     assertTrue(lines.get(0).matches("r-[0-9A-F]{8}\tadmin"), run.stdout());
@@ -458,7 +376,7 @@ class InstancesIT {
     assertEquals("pending", inst[1], "a new instance is pending: " + run.stdout());
     assertEquals("0", inst[2]);
 
-    Row running = awaitState(botoGuest, "running", RUNNING);
+    Instance running = awaitState(botoGuest, "running", RUNNING);
     assertEquals("16", running.code());
     assertEquals(lines.get(0).split("\t")[0], running.reservation());
     assertEquals("boto-key", running.key());
@@ -481,7 +399,7 @@ class InstancesIT {
     // the CC learnt the leased address from the neighbour table: DescribeInstances shows it
     String ip = ready.group(2);
     botoGuestRow = await(Duration.ofSeconds(60), "DescribeInstances to show " + ip, botoGuest, () -> {
-      Row r = describe(botoGuest);
+      Instance r = describe(botoGuest);
       return r != null && ip.equals(r.privateIp()) ? r : null;
     });
     assertEquals(ip, botoGuestRow.publicIp(), "SYSTEM mode: the public address is the private one");
@@ -502,7 +420,7 @@ class InstancesIT {
     });
     // the same guest (one QEMU process, not a new one) is running again, with its address
     assertEquals(1, GuestHost.qemuProcessesOf(botoGuest).size(), diag(botoGuest));
-    Row row = awaitState(botoGuest, "running", Duration.ofSeconds(30));
+    Instance row = awaitState(botoGuest, "running", Duration.ofSeconds(30));
     assertEquals(botoGuestRow.privateIp(), row.privateIp(), diag(botoGuest));
   }
 
@@ -536,8 +454,8 @@ class InstancesIT {
   }
 
   static void awaitSameAsBefore(String id, String after) {
-    Row row = await(Duration.ofSeconds(90), id + " running with its addresses after " + after, id, () -> {
-      Row r = describe(id);
+    Instance row = await(Duration.ofSeconds(90), id + " running with its addresses after " + after, id, () -> {
+      Instance r = describe(id);
       return r != null && r.state().equals("running") && botoGuestRow.privateIp().equals(r.privateIp()) ? r : null;
     });
     assertEquals(botoGuestRow.publicIp(), row.publicIp(), after + ": " + diag(id));
@@ -608,7 +526,7 @@ class InstancesIT {
     GuestHost.virsh("destroy", victim).assertOk();
     long destroyed = System.nanoTime();
     await(Duration.ofSeconds(POLL + 10), victim + " no longer running after virsh destroy", victim, () -> {
-      Row r = describe(victim);
+      Instance r = describe(victim);
       return r == null || !r.state().equals("running") ? Boolean.TRUE : null;
     });
     long seconds = (System.nanoTime() - destroyed) / 1_000_000_000L;
@@ -643,7 +561,7 @@ class InstancesIT {
     await(Duration.ofSeconds(60), "4 m1.small free", null, () -> Ec2Clients.boto(EC2, admin, "2", "zones", "verbose")
         .assertOk().stdout().contains("|- m1.small\t0004 / 0004") ? Boolean.TRUE : null);
     Path data = userData("greedy-user-data", "greedy\n");
-    Shell.Result run = boto("run", imageId, "boto-key", data.toString(), "2", "2", "m1.small");
+    Shell.Result run = boto("run", imageId, "key=boto-key", "userdata-file=" + data, "min=2", "max=2", "type=m1.small");
     assertEquals(0, run.exitCode(), "RunInstances (GREEDY): " + run.all() + " | " + diag(null));
     List<String> ids = run.stdout().lines().skip(1).map(l -> l.split("\t")[0]).toList();
     launched.addAll(ids);
@@ -665,7 +583,8 @@ class InstancesIT {
     // the first node stopped: GREEDY's first choice is skipped, the instance lands on the second
     cloud.stop("nc");
     try {
-      Shell.Result one = boto("run", imageId, "boto-key", data.toString(), "1", "1", "m1.small");
+      Shell.Result one = boto("run", imageId, "key=boto-key", "userdata-file=" + data, "min=1", "max=1",
+          "type=m1.small");
       assertEquals(0, one.exitCode(), "RunInstances with NC 1 stopped: " + one.all() + " | " + diag(null));
       String id = one.stdout().lines().skip(1).findFirst().orElseThrow().split("\t")[0];
       launched.add(id);

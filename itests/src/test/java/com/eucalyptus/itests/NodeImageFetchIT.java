@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eucalyptus.itests.support.CloudInstallation;
+import com.eucalyptus.itests.support.ImageBundles;
 import com.eucalyptus.itests.support.LogsOnFailure;
 import com.eucalyptus.itests.support.Shell;
 import com.eucalyptus.itests.support.WalrusCloud;
@@ -37,8 +38,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,17 +108,7 @@ class NodeImageFetchIT {
 
   /** euca-bundle-image, euca-upload-bundle, euca-register as the admin; returns the image id. */
   static String bundleUploadRegister(Path image, String bucket, String extra) {
-    String name = image.getFileName().toString();
-    Path dest = work.resolve("bundle-" + name);
-    String script = "set -e; . '" + adminCreds.resolve("eucarc") + "'; export EC2_USER_ID=admin; export PATH='"
-        + cloud.home().resolve("usr/bin") + "':$PATH; mkdir -p '" + dest + "'; euca-bundle-image -i '" + image + "' -d '" + dest + "' "
-        + extra + " >/dev/null; euca-upload-bundle -b " + bucket + " -m '" + dest.resolve(name + ".manifest.xml")
-        + "' >/dev/null; euca-register " + bucket + "/" + name + ".manifest.xml";
-    Shell.Result r = Shell.run(List.of("bash", "-c", script), cloud.env(), work, Duration.ofMinutes(5));
-    r.assertOk();
-    Matcher m = Pattern.compile("IMAGE\\t(e[mkr]i-[0-9A-F]{8})").matcher(r.stdout());
-    assertTrue(m.find(), r.all());
-    return m.group(1);
+    return ImageBundles.bundleUploadRegister(cloud, adminCreds, work, image, bucket, extra);
   }
 
   /** The manifest URL as the CC hands it to the NC: Walrus's URL + the image's location. */

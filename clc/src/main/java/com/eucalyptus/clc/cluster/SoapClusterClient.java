@@ -55,19 +55,12 @@ public final class SoapClusterClient implements ClusterClient {
 
   @Override
   public Resources describeResources(String host, int port, List<VmType> types) throws Exception {
-    EucalyptusCCStub stub = SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(),
-        url(host, port, "EucalyptusCC")), keys == null ? null : keys.current(), timeout);
-    try {
+    return onCc(host, port, stub -> {
       DescribeResourcesType t = new DescribeResourcesType();
       t.setCorrelationId(UUID.randomUUID().toString());
       t.setUserId("eucalyptus");
       for (VmType v : types) {
-        VirtualMachineType vm = new VirtualMachineType();
-        vm.setName(v.name());
-        vm.setCores(v.cpu());
-        vm.setMemory(v.memory());
-        vm.setDisk(v.disk());
-        t.addInstanceTypes(vm);
+        t.addInstanceTypes(vm(v));
       }
       DescribeResources req = new DescribeResources();
       req.setDescribeResources(t);
@@ -80,9 +73,7 @@ public final class SoapClusterClient implements ClusterClient {
       }
       List<String> tags = r.getServiceTags() == null ? List.of() : List.of(r.getServiceTags());
       return new Resources(counts, tags, SoapClients.lastReplySigner(stub));
-    } finally {
-      stub._getServiceClient().cleanupTransport();
-    }
+    });
   }
 
   @Override
@@ -106,15 +97,34 @@ public final class SoapClusterClient implements ClusterClient {
     return b64 == null || b64.isEmpty() ? "" : new String(Base64.getDecoder().decode(b64), StandardCharsets.US_ASCII);
   }
 
-  private EucalyptusCCStub cc(String host, int port) throws Exception {
-    return SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(), url(host, port, "EucalyptusCC")),
-        keys == null ? null : keys.current(), timeout);
+  /** One call of the CC's EucalyptusCC service on a fresh signed stub, whose connection is released after it. */
+  private <T> T onCc(String host, int port, CcCall<T> call) throws Exception {
+    EucalyptusCCStub stub = SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(),
+        url(host, port, "EucalyptusCC")), keys == null ? null : keys.current(), timeout);
+    try {
+      return call.on(stub);
+    } finally {
+      stub._getServiceClient().cleanupTransport();
+    }
+  }
+
+  @FunctionalInterface
+  private interface CcCall<T> {
+    T on(EucalyptusCCStub stub) throws Exception;
+  }
+
+  private static VirtualMachineType vm(VmType v) {
+    VirtualMachineType vm = new VirtualMachineType();
+    vm.setName(v.name());
+    vm.setCores(v.cpu());
+    vm.setMemory(v.memory());
+    vm.setDisk(v.disk());
+    return vm;
   }
 
   @Override
   public Launched runInstances(String host, int port, Launch l) throws Exception {
-    EucalyptusCCStub stub = cc(host, port);
-    try {
+    return onCc(host, port, stub -> {
       RunInstancesType t = new RunInstancesType();
       t.setCorrelationId(UUID.randomUUID().toString());
       t.setUserId(l.owner());
@@ -130,12 +140,7 @@ public final class SoapClusterClient implements ClusterClient {
         t.setRamdiskId(l.ramdiskId());
         t.setRamdiskURL(l.ramdiskUrl());
       }
-      VirtualMachineType vm = new VirtualMachineType();
-      vm.setName(l.type().name());
-      vm.setCores(l.type().cpu());
-      vm.setMemory(l.type().memory());
-      vm.setDisk(l.type().disk());
-      t.setInstanceType(vm);
+      t.setInstanceType(vm(l.type()));
       if (l.keyText() != null && !l.keyText().isEmpty()) {
         t.setKeyName(l.keyText());
       }
@@ -149,15 +154,12 @@ public final class SoapClusterClient implements ClusterClient {
       RunInstancesResponseType r = stub.runInstances(req).getRunInstancesResponse();
       boolean ok = !r.is_returnSpecified() || r.get_return();
       return new Launched(ok, r.getStatusMessage(), reported(r.getInstances()));
-    } finally {
-      stub._getServiceClient().cleanupTransport();
-    }
+    });
   }
 
   @Override
   public List<ReportedInstance> describeInstances(String host, int port, List<String> instanceIds) throws Exception {
-    EucalyptusCCStub stub = cc(host, port);
-    try {
+    return onCc(host, port, stub -> {
       DescribeInstancesType t = new DescribeInstancesType();
       t.setCorrelationId(UUID.randomUUID().toString());
       t.setUserId("eucalyptus");
@@ -168,15 +170,12 @@ public final class SoapClusterClient implements ClusterClient {
       req.setDescribeInstances(t);
       DescribeInstancesResponseType r = stub.describeInstances(req).getDescribeInstancesResponse();
       return reported(r.getInstances());
-    } finally {
-      stub._getServiceClient().cleanupTransport();
-    }
+    });
   }
 
   @Override
   public List<Boolean> terminateInstances(String host, int port, List<String> instanceIds) throws Exception {
-    EucalyptusCCStub stub = cc(host, port);
-    try {
+    return onCc(host, port, stub -> {
       TerminateInstancesType t = new TerminateInstancesType();
       t.setCorrelationId(UUID.randomUUID().toString());
       t.setUserId("eucalyptus");
@@ -190,15 +189,12 @@ public final class SoapClusterClient implements ClusterClient {
         out.add(done != null && k < done.length && done[k]);
       }
       return out;
-    } finally {
-      stub._getServiceClient().cleanupTransport();
-    }
+    });
   }
 
   @Override
   public boolean rebootInstances(String host, int port, List<String> instanceIds) throws Exception {
-    EucalyptusCCStub stub = cc(host, port);
-    try {
+    return onCc(host, port, stub -> {
       RebootInstancesType t = new RebootInstancesType();
       t.setCorrelationId(UUID.randomUUID().toString());
       t.setUserId("eucalyptus");
@@ -207,15 +203,12 @@ public final class SoapClusterClient implements ClusterClient {
       req.setRebootInstances(t);
       RebootInstancesResponseType r = stub.rebootInstances(req).getRebootInstancesResponse();
       return r.getStatus() && (!r.is_returnSpecified() || r.get_return());
-    } finally {
-      stub._getServiceClient().cleanupTransport();
-    }
+    });
   }
 
   @Override
   public ConsoleOutput getConsoleOutput(String host, int port, String instanceId) throws Exception {
-    EucalyptusCCStub stub = cc(host, port);
-    try {
+    return onCc(host, port, stub -> {
       GetConsoleOutputType t = new GetConsoleOutputType();
       t.setCorrelationId(UUID.randomUUID().toString());
       t.setUserId("eucalyptus");
@@ -227,9 +220,7 @@ public final class SoapClusterClient implements ClusterClient {
         return null;
       }
       return new ConsoleOutput(r.getConsoleOutput(), instant(r.getTimestamp()));
-    } finally {
-      stub._getServiceClient().cleanupTransport();
-    }
+    });
   }
 
   private static List<ReportedInstance> reported(CcInstanceType[] in) {

@@ -3,11 +3,12 @@ package com.eucalyptus.itests.bench;
 import com.eucalyptus.itests.support.CloudInstallation;
 import com.eucalyptus.itests.support.CloudInstallation.Credentials;
 import com.eucalyptus.itests.support.Ec2Clients;
+import com.eucalyptus.itests.support.GuestHost;
 import com.eucalyptus.itests.support.QuerySigner;
 import com.eucalyptus.itests.support.Shell;
+import com.eucalyptus.itests.support.TestImages;
 import com.eucalyptus.itests.support.VerboseZoneView;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,15 +74,11 @@ public final class LaunchTimeBench {
 
   public static void main(String[] args) throws Exception {
     int warmRuns = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-    Shell.Result caps = Shell.run(Map.of(), "virsh", "-c", "qemu:///system", "domcapabilities", "--virttype", "qemu",
-        "--arch", "x86_64");
-    if (caps.exitCode() != 0) {
-      throw new IllegalStateException("libvirt cannot run QEMU guests here: " + caps.all().strip());
+    String noGuests = GuestHost.whyQemuCannotRun();
+    if (noGuests != null) {
+      throw new IllegalStateException(noGuests);
     }
-    Path source = Path.of(System.getProperty("euca.source", "..")).toAbsolutePath().normalize();
-    Path images = Path.of(System.getProperty("euca.test.images", System.getProperty("java.io.tmpdir") + "/euca-test-images"));
-    Shell.run(List.of(source.resolve("tools/make-test-images").toString(), images.toString()), Map.of(), null,
-        Duration.ofMinutes(10)).assertOk();
+    TestImages images = TestImages.make();
 
     String bridge = "eucbn" + HexFormat.of().formatHex(new byte[] {(byte) new Random().nextInt(), (byte) new Random().nextInt()});
     Shell.run(Map.of(), "ip", "link", "add", "name", bridge, "type", "bridge").assertOk();
@@ -97,7 +93,8 @@ public final class LaunchTimeBench {
       Credentials admin = CloudInstallation.readEucarc(creds);
       VerboseZoneView.awaitReady("cluster1", () -> VerboseZoneView.parseTabbed(
           Ec2Clients.boto(EC2, admin, "2", "zones", "verbose").assertOk().stdout()));
-      String imageId = registerTestImage(cloud, creds, images);
+      String imageId = images.register(cloud, creds, Files.createDirectories(cloud.home().resolve("bench-work")), "bench")
+          .imageId();
       ec2(admin, Map.of("Action", "CreateKeyPair", "KeyName", "bench"));
 
       List<Run> runs = new ArrayList<>();
@@ -110,34 +107,6 @@ public final class LaunchTimeBench {
     } finally {
       Shell.run(Map.of(), "ip", "link", "del", bridge);
     }
-  }
-
-  /** Bundles, uploads and registers kernel, ramdisk and root image with the installed euca2ools. */
-  static String registerTestImage(CloudInstallation cloud, Path creds, Path images) throws IOException {
-    Properties env = new Properties();
-    try (var r = Files.newBufferedReader(images.resolve("images.env"))) {
-      env.load(r);
-    }
-    Path work = Files.createDirectories(cloud.home().resolve("bench-work"));
-    String kernel = bundle(cloud, creds, work, images.resolve(env.getProperty("KERNEL")), "bench-kernels", "--kernel true -r x86_64");
-    String ramdisk = bundle(cloud, creds, work, images.resolve(env.getProperty("RAMDISK")), "bench-kernels", "--ramdisk true -r x86_64");
-    return bundle(cloud, creds, work, images.resolve(env.getProperty("ROOT")), "bench-images",
-        "-r x86_64 --kernel " + kernel + " --ramdisk " + ramdisk);
-  }
-
-  static String bundle(CloudInstallation cloud, Path creds, Path work, Path file, String bucket, String extra) {
-    String name = file.getFileName().toString();
-    Path dest = work.resolve("bundle-" + name);
-    String sh = "set -e; . '" + creds.resolve("eucarc") + "'; export EC2_USER_ID=admin; export PATH='"
-        + cloud.home().resolve("usr/bin") + "':$PATH; mkdir -p '" + dest + "'; euca-bundle-image -i '" + file + "' -d '"
-        + dest + "' " + extra + " >/dev/null; euca-upload-bundle -b " + bucket + " -m '"
-        + dest.resolve(name + ".manifest.xml") + "' >/dev/null; euca-register " + bucket + "/" + name + ".manifest.xml";
-    Shell.Result r = Shell.run(List.of("bash", "-c", sh), cloud.env(), work, Duration.ofMinutes(5)).assertOk();
-    Matcher m = Pattern.compile("IMAGE\\t(e[mkr]i-[0-9A-Fa-f]{8})").matcher(r.stdout());
-    if (!m.find()) {
-      throw new IllegalStateException("euca-register printed no image id: " + r.all());
-    }
-    return m.group(1);
   }
 
   static String ec2(Credentials admin, Map<String, String> params) {
@@ -232,21 +201,7 @@ public final class LaunchTimeBench {
 
   /** The pid of the QEMU process running guest {@code id}, or null. */
   static Long qemuPid(String id) {
-    try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-      for (Path p : procs) {
-        try {
-          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-          if (cmd.contains("qemu") && cmd.contains("guest=" + id)) {
-            return Long.parseLong(p.getFileName().toString());
-          }
-        } catch (IOException gone) {
-          // ended meanwhile
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return null;
+    return GuestHost.qemuProcessesOf(id).stream().findFirst().orElse(null);
   }
 
   /**
@@ -270,12 +225,7 @@ public final class LaunchTimeBench {
   }
 
   static String tail(CloudInstallation cloud, String log) {
-    try {
-      List<String> lines = Files.readAllLines(cloud.logDir().resolve(log), StandardCharsets.UTF_8);
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
-    } catch (IOException e) {
-      return "(" + e.getMessage() + ")";
-    }
+    return GuestHost.tail(cloud.logDir().resolve(log), 8);
   }
 
   static final List<String> ORDER = List.of("API call (RunInstances sent)", "CC received RunInstances",

@@ -206,11 +206,21 @@ public final class CloudInstallation implements AutoCloseable {
     }
   }
 
-  /** Polls {@code check} until it returns non-null or {@code timeout} passes. */
+  /** Polls {@code check} every second until it returns non-null or {@code timeout} passes. */
   public static <T> T await(Duration timeout, String what, Supplier<T> check) {
+    return await(timeout, Duration.ofSeconds(1), what, () -> "", check);
+  }
+
+  /**
+   * Polls {@code check} every {@code pollEvery} until it returns non-null (a check that throws is
+   * tried again); when {@code timeout} has passed, fails on one line with what it waited for, the
+   * check's last error and {@code diagnostics} (CI shows only the first line of a failure).
+   */
+  public static <T> T await(Duration timeout, Duration pollEvery, String what, Supplier<String> diagnostics,
+      Supplier<T> check) {
     long end = System.nanoTime() + timeout.toNanos();
     Throwable last = null;
-    while (System.nanoTime() < end) {
+    while (true) {
       try {
         T v = check.get();
         if (v != null) {
@@ -219,14 +229,18 @@ public final class CloudInstallation implements AutoCloseable {
       } catch (RuntimeException | AssertionError e) {
         last = e;
       }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+            + (last == null ? "" : " (last error: " + String.valueOf(last.getMessage()).replace('\n', ' ') + ")")
+            + diagnostics.get(), last);
+      }
       try {
-        Thread.sleep(1000);
+        Thread.sleep(pollEvery.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        throw new AssertionError("interrupted waiting for " + what, e);
       }
     }
-    throw new AssertionError("timed out waiting for " + what + (last == null ? "" : ": " + last), last);
   }
 
   public String tailLogs() {

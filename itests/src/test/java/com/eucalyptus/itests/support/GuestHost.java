@@ -7,15 +7,41 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * What the host shows of a guest, read independently of the cloud: libvirt's domain list, the
- * QEMU processes (from /proc; nothing is signalled) and libvirt's per-domain QEMU log; and the
- * one-line diagnostics the instance tests put into their assertion messages (CI shows only the
- * first line of a failure).
+ * What the host shows of a guest, read independently of the cloud: whether libvirt can run QEMU
+ * guests here at all, libvirt's domain list, the QEMU processes (from /proc; nothing is
+ * signalled) and libvirt's per-domain QEMU log; and the one-line diagnostics the instance tests
+ * put into their assertion messages (CI shows only the first line of a failure).
  */
 public final class GuestHost {
   private GuestHost() {
+  }
+
+  /**
+   * Why libvirt cannot run plain QEMU (TCG) x86_64 guests on this host, or null when it can: the
+   * same conditions as the NC's GuestBootTest.
+   */
+  public static String whyQemuCannotRun() {
+    if (!Files.exists(Path.of("/var/run/libvirt/libvirt-sock"))) {
+      return "libvirtd is not running (dev/packages.sh start_libvirt starts it)";
+    }
+    Shell.Result caps = virsh("domcapabilities", "--virttype", "qemu", "--arch", "x86_64");
+    return caps.exitCode() == 0 ? null : "libvirt cannot run QEMU here: " + caps.all().strip().replace('\n', ' ');
+  }
+
+  /**
+   * Skips the calling test class (printing why, as the build log shows it) where guests cannot
+   * run: EUCA_SKIP_NETNS_TESTS=1 (no network namespaces), or {@link #whyQemuCannotRun()}.
+   */
+  public static void skipWhereGuestsCannotRun(String testName) {
+    String why = "1".equals(System.getenv("EUCA_SKIP_NETNS_TESTS")) ? "EUCA_SKIP_NETNS_TESTS=1 (no network namespaces here)"
+        : whyQemuCannotRun();
+    if (why != null) {
+      System.out.println("SKIPPED " + testName + ": " + why);
+      Assumptions.abort(why);
+    }
   }
 
   public static Shell.Result virsh(String... args) {

@@ -33,17 +33,7 @@ class ImageActionsTest {
   }
 
   private static ImageEntity image(String id, String owner, String kind) {
-    ImageEntity e = new ImageEntity();
-    e.imageId = id;
-    e.manifestLocation = "b/" + id + ".manifest.xml";
-    e.owner = owner;
-    e.kind = kind;
-    e.state = "available";
-    e.enabled = true;
-    e.architecture = "x86_64";
-    e.launchUsers = "";
-    e.productCodes = "";
-    return e;
+    return ImageRows.available(id, owner, kind, false);
   }
 
   @Test

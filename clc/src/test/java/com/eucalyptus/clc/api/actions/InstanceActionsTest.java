@@ -199,18 +199,7 @@ class InstanceActionsTest {
   }
 
   static ImageEntity image(String id, String owner, String kind, boolean isPublic) {
-    ImageEntity e = new ImageEntity();
-    e.imageId = id;
-    e.manifestLocation = "b/" + id + ".manifest.xml";
-    e.owner = owner;
-    e.kind = kind;
-    e.state = "available";
-    e.enabled = true;
-    e.isPublic = isPublic;
-    e.architecture = "x86_64";
-    e.launchUsers = "";
-    e.productCodes = "";
-    return e;
+    return ImageRows.available(id, owner, kind, isPublic);
   }
 
   String call(String action, Accounts.User caller, String... params) throws Exception {

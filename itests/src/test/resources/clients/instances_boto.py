@@ -1,15 +1,17 @@
 #!/usr/bin/python3
-"""python3-boto (boto 2, signature v2 as euca2ools) driving the instance API for InstancesApiIT.
+"""python3-boto (boto 2, signature v2 as euca2ools signed) driving the instance API
+(InstancesApiIT, InstancesIT; support/InstancesBoto runs it).
 
 usage: instances_boto.py ENDPOINT_URL ACCESS SECRET COMMAND [ARGS...]
-  run IMAGE [key=NAME] [kernel=EKI] [ramdisk=ERI] [group=NAME] [min=N] [max=N] [type=T] [userdata=TEXT] [zone=Z]
-        prints "reservation<TAB>owner<TAB>instance-id..."
+  run IMAGE [key=NAME] [kernel=EKI] [ramdisk=ERI] [group=NAME] [min=N] [max=N] [type=T]
+            [userdata=TEXT | userdata-file=PATH] [zone=Z]
+                     prints "reservation<TAB>owner", then per instance "id<TAB>state<TAB>launch index"
   describe [ID...]   one line per instance: id state code owner reservation kernel ramdisk type key
-                     launch-index launch-time zone private-dns dns private-ip ip groups
+                     launch-index launch-time zone private-dns dns private-ip ip groups (TAB separated)
   terminate ID...    "id<TAB>previous<TAB>current" per instance
-  reboot ID...       True
+  reboot ID...       True when the request was accepted
   console ID         the timestamp on the first line, then the decoded output
-  create-key NAME    the fingerprint
+  create-key NAME    the fingerprint, then the private key
   make-public ID     adds launch permission for everyone
 An EC2 error prints "ERROR<TAB>code<TAB>message" and exits 3.
 """
@@ -22,6 +24,8 @@ from boto.exception import BotoServerError
 
 
 class SigV2EC2Connection(EC2Connection):
+    """boto 2.49 signs EC2 with v4 only; euca2ools-era clients used v2 ('ec2' handler)."""
+
     def _required_auth_capability(self):
         return ['ec2']
 
@@ -39,13 +43,19 @@ def main(argv):
     conn = connect(url, access, secret)
     if command == 'run':
         opts = dict(a.split('=', 1) for a in args[1:])
+        user_data = opts.get('userdata')
+        if 'userdata-file' in opts:
+            with open(opts['userdata-file']) as f:
+                user_data = f.read()
         r = conn.run_instances(args[0], min_count=int(opts.get('min', 1)), max_count=int(opts.get('max', 1)),
                                key_name=opts.get('key'), kernel_id=opts.get('kernel'),
                                ramdisk_id=opts.get('ramdisk'),
                                security_groups=[opts['group']] if 'group' in opts else None,
-                               user_data=opts.get('userdata'), instance_type=opts.get('type', 'm1.small'),
+                               user_data=user_data, instance_type=opts.get('type', 'm1.small'),
                                placement=opts.get('zone'))
-        print('\t'.join([r.id, r.owner_id] + [i.id for i in r.instances]))
+        print('%s\t%s' % (r.id, r.owner_id))
+        for i in r.instances:
+            print('%s\t%s\t%s' % (i.id, i.state, i.ami_launch_index))
     elif command == 'describe':
         for r in conn.get_all_reservations(instance_ids=args or None):
             for i in r.instances:
@@ -64,7 +74,9 @@ def main(argv):
         print(c.timestamp)
         sys.stdout.write((c.output or b'').decode('utf-8', 'replace') if isinstance(c.output, bytes) else (c.output or ''))
     elif command == 'create-key':
-        print(conn.create_key_pair(args[0]).fingerprint)
+        key = conn.create_key_pair(args[0])
+        print(key.fingerprint)
+        print(key.material)
     elif command == 'make-public':
         print(conn.modify_image_attribute(args[0], attribute='launchPermission', operation='add', groups=['all']))
     else:
