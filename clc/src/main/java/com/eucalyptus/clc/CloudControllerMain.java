@@ -133,7 +133,7 @@ public final class CloudControllerMain implements AutoCloseable {
     instancePoller.start();
     accounts.addDeletionCheck(new RunningInstancesCheck(instances));
     Launcher launcher = new Launcher(instances, clusters, clusterClient, new CapacityLedger(clusters::countedAt),
-        instancePoller::wake, System::currentTimeMillis);
+        poller::pollAll, instancePoller::wake, System::currentTimeMillis);
     InstanceMetadataSource metadata = new StoredInstanceMetadata(instances, conf.get("HYPERVISOR", "kvm"));
 
     List<Ec2Action> actions = ec2Actions(db, accounts, clusters, properties, credentials);

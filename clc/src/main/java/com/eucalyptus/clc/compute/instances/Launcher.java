@@ -26,15 +26,22 @@ public final class Launcher {
   private final Clusters clusters;
   private final ClusterClient client;
   private final CapacityLedger ledger;
+  private final Runnable refreshCapacity;
   private final Runnable wakePoller;
   private final LongSupplier clock;
 
-  public Launcher(Instances store, Clusters clusters, ClusterClient client, CapacityLedger ledger, Runnable wakePoller,
-      LongSupplier clock) {
+  /**
+   * @param refreshCapacity asks the clusters for their resources now (DescribeResources), so that a
+   *     run refused on the last periodic counts (say, just after a terminate freed a node) is
+   *     judged once more on fresh ones before the user is told there is no room
+   */
+  public Launcher(Instances store, Clusters clusters, ClusterClient client, CapacityLedger ledger,
+      Runnable refreshCapacity, Runnable wakePoller, LongSupplier clock) {
     this.store = store;
     this.clusters = clusters;
     this.client = client;
     this.ledger = ledger;
+    this.refreshCapacity = refreshCapacity;
     this.wakePoller = wakePoller;
     this.clock = clock;
   }
@@ -56,20 +63,28 @@ public final class Launcher {
     List<ClusterClient.VmType> types = clusters.vmTypes().stream()
         .map(v -> new ClusterClient.VmType(v.name, v.cpu, v.memory, v.disk)).toList();
     boolean zoneKnown = r.zone() == null;
-    for (ClusterEntity c : clusters.registered()) {
-      if (r.zone() != null && !r.zone().equals(c.name)) {
-        continue;
+    for (int attempt = 0; attempt < 2 && hold == null; attempt++) {
+      if (attempt == 1) {
+        refreshCapacity.run();
       }
-      zoneKnown = true;
-      ClusterStatus status = clusters.status(c);
-      if (!status.up()) {
-        continue;
+      for (ClusterEntity c : clusters.registered()) {
+        if (r.zone() != null && !r.zone().equals(c.name)) {
+          continue;
+        }
+        zoneKnown = true;
+        ClusterStatus status = clusters.status(c);
+        if (!status.up()) {
+          continue;
+        }
+        Map<String, Integer> available = new HashMap<>();
+        status.counts().forEach((name, tc) -> available.put(name, tc.available()));
+        hold = ledger.reserve(c.name, available, types, r.type(), r.minCount(), r.maxCount());
+        if (hold != null) {
+          cluster = c;
+          break;
+        }
       }
-      Map<String, Integer> available = new HashMap<>();
-      status.counts().forEach((name, tc) -> available.put(name, tc.available()));
-      hold = ledger.reserve(c.name, available, types, r.type(), r.minCount(), r.maxCount());
-      if (hold != null) {
-        cluster = c;
+      if (!zoneKnown) {
         break;
       }
     }

@@ -69,6 +69,8 @@ class InstanceActionsTest {
   InstanceActions actions;
   SystemProperties properties;
   final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+  /** What a DescribeResources sent now would do to the CLC's counts (nothing unless a test says). */
+  Runnable refreshCapacity = () -> { };
 
   /** The CC as the CLC sees it: places instances while there is room, reports them, terminates them. */
   static final class InMemoryCluster implements ClusterClient {
@@ -180,7 +182,8 @@ class InstanceActionsTest {
     poller = new InstancePoller(instances, clusters, cc, () -> new Reconciler.Settings(Duration.ofSeconds(60),
         Duration.ofSeconds(3600), since), () -> new InstancePoller.Periods(Duration.ofMillis(300), Duration.ofSeconds(5)),
         now::get);
-    Launcher launcher = new Launcher(instances, clusters, cc, new CapacityLedger(clusters::countedAt), () -> { }, now::get);
+    Launcher launcher = new Launcher(instances, clusters, cc, new CapacityLedger(clusters::countedAt),
+        () -> refreshCapacity.run(), () -> { }, now::get);
     actions = new InstanceActions(instances, launcher, images, new KeyPairs(db), new SecurityGroups(db), clusters, cc,
         properties, () -> { }, 8773);
   }
@@ -308,6 +311,17 @@ class InstanceActionsTest {
     assertEquals(1, one.split("<instanceId>").length - 1);
     resources(0); // a DescribeResources sent now counts all three
     assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004").startsWith("InsufficientInstanceCapacity"));
+  }
+
+  @Test
+  void aRunRefusedOnStaleCountsIsJudgedAgainOnFreshOnes() throws Exception {
+    resources(0); // the last periodic poll saw no room; a terminate has freed the node since
+    refreshCapacity = () -> resources(3);
+    String reply = call("RunInstances", alice, "ImageId", "emi-00000004");
+    assertTrue(reply.contains("<instanceId>i-"), reply);
+    refreshCapacity = () -> resources(0); // really full: the fresh counts agree
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "3", "MaxCount", "3")
+        .contains("InsufficientInstanceCapacity"));
   }
 
   @Test
