@@ -301,6 +301,19 @@ class InstanceActionsTest {
   }
 
   @Test
+  void anImageWithoutKernelOrRamdiskRunsWithTheAdministratorsDefaults() throws Exception {
+    ImageEntity bare = image("emi-00000006", "alice", "machine", false);
+    images.register(bare);
+    assertTrue(refusal("RunInstances", alice, "ImageId", "emi-00000006").contains("no default kernel"));
+    properties.set(SystemProperties.DEFAULT_KERNEL, "eki-00000002");
+    properties.set(SystemProperties.DEFAULT_RAMDISK, "eri-00000003");
+    String xml = call("RunInstances", alice, "ImageId", "emi-00000006");
+    assertEquals("eki-00000002", first(xml, "kernelId"));
+    assertEquals("eri-00000003", first(xml, "ramdiskId"));
+    assertEquals("http://127.0.0.1:8773/services/Walrus/b/eri-00000003.manifest.xml", cc.launches.get(0).ramdiskUrl());
+  }
+
+  @Test
   void capacityHeldByTheClcCountsUntilTheCcHasCountedIt() throws Exception {
     call("RunInstances", alice, "ImageId", "emi-00000004", "MinCount", "2", "MaxCount", "2");
     // the CLC's numbers still say 3; it has 2 of them held: a second request for 2 is refused
