@@ -107,7 +107,7 @@ public final class ConsoleHttp {
     HttpRequest request = builder.timeout(Duration.ofSeconds(30)).build();
     try {
       for (int attempt = 1; ; attempt++) {
-        HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> r = sendOnLiveConnection(request);
         Page page = new Page(r.statusCode(), r.headers().firstValue("Location").orElse(null), r.body());
         Matcher wait = THROTTLED.matcher(page.message());
         if (!waitOutThrottle || page.status() != 429 || !wait.find() || attempt > 4) {
@@ -120,6 +120,22 @@ public final class ConsoleHttp {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Sends once more, on a new connection, a request that got no byte of an answer: Java's client
+   * can pick a kept-alive connection the server closed a moment before (seen once in a full run:
+   * "HTTP/1.1 header parser received no bytes"), and such a request was never answered.
+   */
+  private HttpResponse<String> sendOnLiveConnection(HttpRequest request) throws IOException, InterruptedException {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("received no bytes")) {
+        throw e;
+      }
+      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
   }
 
