@@ -84,10 +84,7 @@ public final class DaemonLogging {
     Level floor = level.isMoreSpecificThan(Level.WARN) ? level : Level.WARN;
     for (String name : new String[] {"org.apache.axis2", "org.apache.axiom", "org.apache.rampart", "org.apache.ws",
         "org.apache.neethi", "org.hibernate", "org.eclipse.jetty", "org.apache.commons.httpclient", "httpclient",
-        "org.apache.http", "org.apache.xml.security",
-        // the JDK's own XML signature code, which at DEBUG writes every signed SOAP body (user
-        // data, keys' public halves) into the debug log
-        "org.jcp.xml.dsig.internal", "com.sun.org.apache.xml.internal.security"}) {
+        "org.apache.http", "org.apache.xml.security"}) {
       b.add(b.newLogger(name, floor));
     }
     // WSS4J warns "No Subject DN Certificate Constraints were defined" for every signed message:
