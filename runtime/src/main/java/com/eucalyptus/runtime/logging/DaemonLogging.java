@@ -84,7 +84,10 @@ public final class DaemonLogging {
     Level floor = level.isMoreSpecificThan(Level.WARN) ? level : Level.WARN;
     for (String name : new String[] {"org.apache.axis2", "org.apache.axiom", "org.apache.rampart", "org.apache.ws",
         "org.apache.neethi", "org.hibernate", "org.eclipse.jetty", "org.apache.commons.httpclient", "httpclient",
-        "org.apache.http", "org.apache.xml.security"}) {
+        "org.apache.http", "org.apache.xml.security",
+        // Santuario's XML-signature provider (Rampart signs with it): at DEBUG it writes every
+        // canonicalized, signed SOAP body (user data, public keys) into cloud-debug.log.
+        "org.apache.jcp.xml.dsig", "org.jcp.xml.dsig"}) {
       b.add(b.newLogger(name, floor));
     }
     // WSS4J warns "No Subject DN Certificate Constraints were defined" for every signed message:
