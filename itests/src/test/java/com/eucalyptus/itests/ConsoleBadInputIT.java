@@ -66,6 +66,8 @@ class ConsoleBadInputIT {
       cloud.startCloudOnly();
       cloud.eucaConf("--set-property", "mail.smtp.host=127.0.0.1").assertOk();
       cloud.eucaConf("--set-property", "mail.smtp.port=" + smtp.port()).assertOk();
+      // a registered cluster (no CC answers for it) for the Configuration tab's forms
+      cloud.eucaConf("--addcluster", "cluster1", "127.0.0.1").assertOk();
     } catch (Throwable t) {
       throw new AssertionError(t.getMessage() + "\n" + cloud.tailLogs(), t);
     }
@@ -246,6 +248,11 @@ class ConsoleBadInputIT {
     assertNotEquals(303, r.status());
     assertTrue(r.message().startsWith("This link is not valid"), "someone else's code: " + r.message());
     assertEquals("unconfirmed", status("carol"));
+    // the right code with a wrong password confirms nothing either (only the applicant knows it)
+    r = c.post("/confirm", Map.of("csrf", csrf, "code", realCode, "username", "carol", "password", "not-carols-pw"));
+    assertNotEquals(303, r.status());
+    assertEquals("Wrong user name or password.", r.message());
+    assertEquals("unconfirmed", status("carol"));
 
     // dave applies; forged approve / reject codes leave him pending
     ConsoleHttp dave = http();
@@ -281,6 +288,9 @@ class ConsoleBadInputIT {
   @Test
   @Order(3)
   void aUserIsRefusedTheAdministratorsPagesAndFormsAndNothingChanges() {
+    String usersBefore = withoutTokens(adminHttp.get("/users").body());
+    String configurationBefore = withoutTokens(adminHttp.get("/configuration").body());
+    String imagesBefore = withoutTokens(adminHttp.get("/images").body());
     ConsoleHttp b = http();
     assertEquals(303, b.login("bob", BOB_PASSWORD).status());
     String token = b.get("/credentials").csrf();
@@ -292,7 +302,17 @@ class ConsoleBadInputIT {
     Map<String, Map<String, String>> posts = new java.util.LinkedHashMap<>();
     posts.put("/users/disable", Map.of("csrf", token, "username", "admin"));
     posts.put("/users/delete", Map.of("csrf", token, "username", "mallory"));
+    posts.put("/users/enable", Map.of("csrf", token, "username", "mallory"));
+    posts.put("/users/approve", Map.of("csrf", token, "username", "mallory"));
+    posts.put("/users/reject", Map.of("csrf", token, "username", "mallory"));
     posts.put("/configuration/properties", Map.of("csrf", token, "mail.smtp.host", "evil.example"));
+    posts.put("/configuration/clusters", Map.of("csrf", token, "name", "evilcluster", "host", "evil.example",
+        "port", "8774"));
+    posts.put("/configuration/clusters/delete", Map.of("csrf", token, "name", "cluster1"));
+    posts.put("/configuration/vmtypes", Map.of("csrf", token, "cpu.m1.small", "64", "memory.m1.small", "1",
+        "disk.m1.small", "1"));
+    posts.put("/images/disable", Map.of("csrf", token, "imageId", "emi-00000000"));
+    posts.put("/images/enable", Map.of("csrf", token, "imageId", "emi-00000000"));
     Map<String, String> add = applyForm("bobsfriend", "Friend-pass-1", "friend@users.test");
     add.put("csrf", token);
     add.put("admin", "on");
@@ -307,6 +327,12 @@ class ConsoleBadInputIT {
     assertEquals("pending", status("mallory"), "mallory's application was deleted by a non-admin");
     assertFalse(users.contains("bobsfriend"), "a user added by a non-admin:\n" + users);
     assertTrue(cloud.eucaConf("--list-properties").assertOk().stdout().contains("mail.smtp.host\t127.0.0.1\n"));
+    // the administrator's pages show exactly what they showed before (users, properties, clusters,
+    // VM types, images)
+    assertEquals(usersBefore, withoutTokens(adminHttp.get("/users").body()), "the Users tab changed");
+    assertEquals(configurationBefore, withoutTokens(adminHttp.get("/configuration").body()), "the Configuration tab changed");
+    assertEquals(imagesBefore, withoutTokens(adminHttp.get("/images").body()), "the Images tab changed");
+    assertTrue(smtp.to("mallory@users.test").isEmpty(), "mallory was mailed a decision");
 
     // in the browser: no admin tabs, and the page says why
     pages.logout();
@@ -436,6 +462,12 @@ class ConsoleBadInputIT {
     String users = cloud.eucaConf("--list-users").assertOk().stdout();
     return users.lines().filter(l -> l.startsWith(user + "\t")).findFirst()
         .orElseThrow(() -> new AssertionError(user + " not in\n" + users)).endsWith("\ttrue");
+  }
+
+  /** A page without its CSRF tokens and message (what differs between two views of the same data). */
+  static String withoutTokens(String page) {
+    return page.replaceAll("name=\"csrf\" value=\"[0-9a-f]{64}\"", "name=\"csrf\"")
+        .replaceAll("<div id=\"message\"[^>]*>[^<]*</div>", "");
   }
 
   static String path(String link) {

@@ -96,6 +96,19 @@ public final class Accounts {
         .getResultStream().findFirst().map(User::of));
   }
 
+  /** Why a user's keys are refused (see {@link #refusal}). */
+  public enum Refusal { DISABLED, NOT_CONFIRMED }
+
+  /**
+   * Why the user holding {@code accessKey} may not use the cloud now; empty when no user holds
+   * the key (never issued, or the user was deleted) or the user may. Disabled wins over not
+   * confirmed.
+   */
+  public Optional<Refusal> refusal(String accessKey) {
+    return db.tx(s -> s.createQuery("from UserEntity where accessKey = :k", UserEntity.class).setParameter("k", accessKey)
+        .getResultStream().findFirst().map(e -> !e.enabled ? Refusal.DISABLED : !e.confirmed ? Refusal.NOT_CONFIRMED : null));
+  }
+
   public List<User> list() {
     return db.tx(s -> s.createQuery("from UserEntity order by name", UserEntity.class).getResultList().stream()
         .map(User::of).toList());

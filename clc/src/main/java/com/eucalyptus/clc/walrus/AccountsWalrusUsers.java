@@ -39,6 +39,15 @@ public final class AccountsWalrusUsers implements WalrusUsers {
     return accessKey == null ? Optional.empty() : enabled(accounts.findByAccessKey(accessKey));
   }
 
+  /** Walrus then answers AccessDenied with these words, the EC2 API AuthFailure; an unknown key stays InvalidAccessKeyId. */
+  @Override
+  public Optional<String> whyKeyRefused(String accessKey) {
+    return accounts.refusal(accessKey).map(r -> switch (r) {
+      case DISABLED -> "is disabled";
+      case NOT_CONFIRMED -> "is not active yet: it must be approved and confirmed";
+    });
+  }
+
   @Override
   public Optional<WalrusUser> byName(String name) {
     return name == null ? Optional.empty() : enabled(accounts.find(name));

@@ -126,6 +126,11 @@ class AccountLifecycleTest {
         "Carol", "not-an-address", "", "", "", ""), BASE));
     assertEquals(1, f.accounts.list().size(), "only admin exists");
     assertEquals(0, f.smtp.getReceivedMessages().length);
+    // the limits themselves are allowed: 30 characters, and every allowed kind of character
+    for (String good : new String[] {"x".repeat(30), "a", "9lives", "j.doe_2-x"}) {
+      assertEquals(Optional.empty(), f.lifecycle.apply(form(good, "password1"), BASE), good);
+      assertEquals(Account.Status.PENDING, f.lifecycle.find(good).orElseThrow().status(), good);
+    }
   }
 
   @Test
@@ -218,6 +223,13 @@ class AccountLifecycleTest {
         "ftp://h/services/Walrus"));
     assertThrows(AccountRefused.class, () -> f.lifecycle.completeSetup("admin", "newpass1", "newpass1", "a@b.c",
         "http://h:8773/other"));
+    assertEquals("Please give a valid e-mail address (name@host).", assertThrows(AccountRefused.class,
+        () -> f.lifecycle.completeSetup("admin", "newpass1", "newpass1", "", "http://h:8773/services/Walrus")).getMessage(),
+        "the admin's e-mail address is required");
+    assertThrows(AccountRefused.class, () -> f.lifecycle.completeSetup("admin", "newpass1", "newpass1", "not-an-address",
+        "http://h:8773/services/Walrus"));
+    assertThrows(AccountRefused.class, () -> f.lifecycle.completeSetup("admin", "newpass1", "other-pw", "a@b.c",
+        "http://h:8773/services/Walrus"), "the new password twice");
     assertEquals("", f.properties.get(SystemProperties.ADMIN_EMAIL));
     assertEquals(LoginOutcome.OK, f.lifecycle.login("admin", "admin"));
   }

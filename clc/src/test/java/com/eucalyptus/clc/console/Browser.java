@@ -62,9 +62,22 @@ final class Browser {
     return r;
   }
 
+  /** Posts exactly {@code form}: no CSRF token is added (a forged or replayed form). */
+  HttpResponse<String> postAsIs(String path, Map<String, String> form) throws Exception {
+    HttpResponse<String> r = http.send(request(path, form, false), HttpResponse.BodyHandlers.ofString());
+    lastBody = r.body();
+    return r;
+  }
+
   private HttpRequest request(String path, Map<String, String> form) {
+    return request(path, form, true);
+  }
+
+  private HttpRequest request(String path, Map<String, String> form, boolean addToken) {
     Map<String, String> f = new LinkedHashMap<>(form);
-    f.putIfAbsent("csrf", csrf());
+    if (addToken) {
+      f.putIfAbsent("csrf", csrf());
+    }
     StringJoiner body = new StringJoiner("&");
     f.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
     return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")

@@ -10,6 +10,7 @@ import com.eucalyptus.clc.accounts.CredentialsZip;
 import com.eucalyptus.clc.accounts.LifecycleFixture;
 import com.eucalyptus.clc.cluster.Clusters;
 import com.eucalyptus.clc.console.web.LoginThrottle;
+import com.eucalyptus.clc.console.web.Routes;
 import com.eucalyptus.clc.console.web.Sessions;
 import com.eucalyptus.clc.images.Images;
 import com.eucalyptus.clc.properties.SystemProperties;
@@ -185,6 +186,29 @@ class ConsoleHttpTest {
     assertEquals(303, r.statusCode(), admin.lastBody);
     assertFalse(f.accounts.findByAccessKey(accessKey).orElseThrow().enabled());
     assertEquals("/login", location(alice.get("/credentials")));
+    alice.get("/login");
+    assertEquals("error: Your account is no longer active; you were logged out.", alice.message());
+    assertEquals("/login", location(alice.get("/credentials")), "the session stays ended");
+  }
+
+  @Test
+  void aDeletedUsersSessionEndsEvenWhenTheNameIsTakenAgain() throws Exception {
+    Browser admin = adminAfterSetup();
+    f.lifecycle.addByAdmin(new com.eucalyptus.clc.accounts.AccountForm("ivan", "ivan-pw-12", "ivan-pw-12", "Ivan",
+        "ivan@example.org", "", "", "", ""), false, "https://localhost");
+    f.lifecycle.confirm(LifecycleFixture.code(f.mail(1), "confirm"), "ivan", "ivan-pw-12");
+    Browser ivan = browser();
+    ivan.get("/login");
+    assertEquals(303, ivan.post("/login", Map.of("username", "ivan", "password", "ivan-pw-12")).statusCode());
+    assertEquals(200, ivan.get("/credentials").statusCode());
+
+    admin.get("/users/delete?username=ivan");
+    assertEquals(303, admin.post("/users/delete", Map.of("username", "ivan")).statusCode(), admin.lastBody);
+    // someone else gets the name before the old session's next request
+    f.accounts.add("ivan", "other@example.org", false, "other-pw-12");
+    assertEquals("/login", location(ivan.get("/credentials")));
+    ivan.get("/login");
+    assertEquals("error: Your account is no longer active; you were logged out.", ivan.message());
   }
 
   @Test
@@ -345,6 +369,144 @@ class ConsoleHttpTest {
     assertEquals(303, admin.post("/configuration/vmtypes", vm).statusCode(), admin.lastBody);
     assertEquals(256, new Clusters(f.db).vmTypes().stream().filter(v -> v.name.equals("m1.small")).findFirst()
         .orElseThrow().memory);
+  }
+
+  /**
+   * Every form on every page carries the session's CSRF token, every POST URL is the action of
+   * some form, and a POST to any of them without the token is refused with 403 and the message,
+   * changing nothing (users, passwords, codes, properties, clusters, VM types, images).
+   */
+  @Test
+  void everyFormCarriesTheCsrfTokenAndEveryPostWithoutItChangesNothing() throws Exception {
+    Map<String, String> formsByAction = new java.util.TreeMap<>();
+    Browser admin = browser();
+    admin.get("/login");
+    admin.post("/login", Map.of("username", "admin", "password", "admin"));
+    collectForms(admin, "/setup", formsByAction);
+    assertEquals(403, admin.postAsIs("/setup", Map.of("password", "new-admin-pw", "password2", "new-admin-pw",
+        "email", "admin@cloud.example", "walrusUrl", "http://localhost:8773/services/Walrus")).statusCode());
+    assertEquals("error: " + com.eucalyptus.clc.console.web.ConsoleServlet.CSRF_REFUSED, admin.message());
+    assertEquals("", f.properties.get(SystemProperties.ADMIN_EMAIL), "the setup was done without a token");
+    assertEquals(303, admin.post("/setup", Map.of("password", "new-admin-pw", "password2", "new-admin-pw",
+        "email", "admin@cloud.example", "walrusUrl", "http://localhost:8773/services/Walrus")).statusCode());
+
+    // something for every button to act on: a pending, an unconfirmed and a disabled user, images, a cluster
+    f.lifecycle.apply(new com.eucalyptus.clc.accounts.AccountForm("penny", "penny-pw-1", "penny-pw-1", "Penny",
+        "penny@example.org", "", "", "", ""), "https://localhost");
+    String approve = LifecycleFixture.code(mailTo(1, "admin@cloud.example"), "approve");
+    String reject = LifecycleFixture.code(mailTo(1, "admin@cloud.example"), "reject");
+    f.lifecycle.addByAdmin(new com.eucalyptus.clc.accounts.AccountForm("uma", "uma-pw-12", "uma-pw-12", "Uma",
+        "uma@example.org", "", "", "", ""), false, "https://localhost");
+    String confirm = LifecycleFixture.code(mailTo(2, "uma@example.org"), "confirm");
+    f.lifecycle.addByAdmin(new com.eucalyptus.clc.accounts.AccountForm("dora", "dora-pw-12", "dora-pw-12", "Dora",
+        "dora@example.org", "", "", "", ""), false, "https://localhost");
+    f.lifecycle.confirm(LifecycleFixture.code(mailTo(3, "dora@example.org"), "confirm"), "dora", "dora-pw-12");
+    f.lifecycle.setEnabled("admin", "dora", false);
+    f.lifecycle.requestRecovery("admin", "admin@cloud.example", "https://localhost");
+    String recover = LifecycleFixture.code(mailTo(4, "admin@cloud.example"), "recover");
+    images.add(new Images.Image("emi-00000001", "b/one.manifest.xml", "admin", "machine", "available", true, true));
+    images.add(new Images.Image("emi-00000002", "b/two.manifest.xml", "admin", "machine", "available", false, true));
+    new Clusters(f.db).register("cluster1", "10.0.0.5", 8774);
+
+    for (String page : List.of("/credentials", "/images", "/extras", "/users", "/users/add", "/users/delete?username=uma",
+        "/configuration")) {
+      collectForms(admin, page, formsByAction);
+    }
+    Browser anonymous = browser();
+    for (String page : List.of("/login", "/apply", "/recover", "/?action=approve&code=" + approve,
+        "/?action=reject&code=" + reject, "/?action=confirm&code=" + confirm, "/?action=recover&code=" + recover)) {
+      collectForms(anonymous, page, formsByAction);
+    }
+    Routes routes = ConsoleServer.routes(null);
+    assertEquals(new java.util.TreeSet<>(routes.postPaths()), new java.util.TreeSet<>(formsByAction.keySet()),
+        "every POST URL has a form, and every form posts to a POST URL");
+
+    // every field any of these forms has, filled so that the action would succeed with a token
+    Map<String, String> fields = new HashMap<>(Map.of("username", "penny", "code", approve, "password", "new-pw-123",
+        "password2", "new-pw-123", "oldPassword", "new-admin-pw", "newPassword", "new-pw-123", "newPassword2",
+        "new-pw-123", "imageId", "emi-00000001", "name", "cluster1"));
+    fields.putAll(Map.of("host", "10.9.9.9", "port", "9999", "realName", "Changed", "email", "changed@example.org",
+        "mail.smtp.host", "evil.example", "memory.m1.small", "1", "walrusUrl", "http://evil:8773/services/Walrus"));
+    String before = state();
+    for (String action : formsByAction.keySet()) {
+      if (action.equals("/setup")) {
+        continue; // refused above, before the setup was done (afterwards /setup only leads on)
+      }
+      Map<String, String> form = new HashMap<>(fields);
+      if (action.equals("/users/disable") || action.equals("/users/delete")) {
+        form.put("username", "uma");
+      } else if (action.equals("/users/enable")) {
+        form.put("username", "dora");
+      } else if (action.equals("/confirm")) {
+        form.putAll(Map.of("code", confirm, "username", "uma", "password", "uma-pw-12"));
+      } else if (action.equals("/reject")) {
+        form.put("code", reject);
+      } else if (action.equals("/reset")) {
+        form.put("code", recover);
+      } else if (action.equals("/images/enable")) {
+        form.put("imageId", "emi-00000002");
+      } else if (action.equals("/login")) {
+        form.putAll(Map.of("username", "admin", "password", "new-admin-pw"));
+      }
+      Browser who = action.equals("/login") ? browser() : admin;
+      who.get("/login");
+      HttpResponse<String> r = who.postAsIs(action, form);
+      assertEquals(403, r.statusCode(), action + " without a token");
+      assertEquals("error: " + com.eucalyptus.clc.console.web.ConsoleServlet.CSRF_REFUSED, who.message(), action);
+      assertTrue(who.csrf().matches("[0-9a-f]{64}"), action + ": the form is shown again with a working token");
+      assertEquals(before, state(), action + " without a token changed something");
+    }
+    assertEquals(200, admin.get("/users").statusCode(), "still logged in: the logout without a token was refused too");
+    assertEquals(4, f.smtp.getReceivedMessages().length, "nobody was mailed");
+    // with the token the same form works: the refusals were the token's doing
+    assertEquals(303, admin.post("/users/disable", Map.of("username", "uma")).statusCode());
+    assertEquals(Account.Status.DISABLED, f.lifecycle.find("uma").orElseThrow().status());
+  }
+
+  /** Once {@code count} mails arrived, the last one to {@code address} (GreenMail lists them by mailbox). */
+  private jakarta.mail.internet.MimeMessage mailTo(int count, String address) throws Exception {
+    f.mail(count);
+    jakarta.mail.internet.MimeMessage last = null;
+    for (jakarta.mail.internet.MimeMessage m : f.smtp.getReceivedMessages()) {
+      if (m.getRecipients(jakarta.mail.Message.RecipientType.TO)[0].toString().equals(address)) {
+        last = m;
+      }
+    }
+    assertTrue(last != null, "no mail to " + address);
+    return last;
+  }
+
+  private static void collectForms(Browser b, String page, Map<String, String> formsByAction) throws Exception {
+    HttpResponse<String> r = b.get(page);
+    assertEquals(200, r.statusCode(), page + ": " + b.message());
+    java.util.regex.Matcher form = java.util.regex.Pattern.compile("<form[^>]*action=\"([^\"]*)\"[^>]*>(.*?)</form>",
+        java.util.regex.Pattern.DOTALL).matcher(r.body());
+    int n = 0;
+    while (form.find()) {
+      n++;
+      String action = form.group(1);
+      assertTrue(form.group(0).contains("method=\"post\""), page + ": form to " + action + " is not a POST");
+      assertTrue(form.group(2).contains("<input type=\"hidden\" name=\"csrf\" value=\"" + b.csrf() + "\">"),
+          page + ": the form to " + action + " has no CSRF token of this session");
+      formsByAction.putIfAbsent(action, page);
+    }
+    assertTrue(n > 0 || page.equals("/extras"), page + " has no form");
+  }
+
+  /** What a refused form must leave alone: users and their passwords, codes, properties, clusters, VM types, images. */
+  private String state() {
+    return f.db.tx(s -> {
+      StringBuilder b = new StringBuilder();
+      for (var u : s.createQuery("from UserEntity order by name", com.eucalyptus.clc.persistence.UserEntity.class)
+          .getResultList()) {
+        b.append(u.name).append(' ').append(u.email).append(' ').append(u.enabled).append(' ').append(u.confirmed)
+            .append(' ').append(u.passwordHash).append('\n');
+      }
+      b.append(s.createQuery("select count(c) from OneTimeCodeEntity c", Long.class).getSingleResult()).append('\n');
+      return b.toString();
+    }) + f.lifecycle.list() + f.properties.all() + new Clusters(f.db).registered().stream().map(c -> c.name + "@" + c.host
+        + ":" + c.port).toList() + new Clusters(f.db).vmTypes().stream().map(v -> v.name + v.cpu + "/" + v.memory + "/"
+        + v.disk).toList() + images.all();
   }
 
   private static Map<String, String> unzip(byte[] zip) throws Exception {

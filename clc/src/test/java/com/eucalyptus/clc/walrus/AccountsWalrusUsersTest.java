@@ -38,4 +38,38 @@ class AccountsWalrusUsersTest {
       assertTrue(users.byName("alice").isEmpty());
     }
   }
+
+  /** What Walrus answers a request signed with each kind of key, through the real authenticator. */
+  @Test
+  void disabledAndUnconfirmedUsersKeysAreAccessDeniedUnknownAndDeletedOnesInvalidAccessKeyId() throws Exception {
+    try (Database db = TestDatabases.fileDatabase(home)) {
+      Accounts accounts = new Accounts(db);
+      Accounts.User carol = accounts.add("carol", "carol@example.com", false, null).orElseThrow();
+      Accounts.User dave = accounts.add("dave", "dave@example.com", false, "dave-pw-1", false).orElseThrow();
+      AccountsWalrusUsers users = new AccountsWalrusUsers(accounts);
+
+      assertEquals("carol", users.signer(carol.accessKey()).name());
+      assertEquals("AccessDenied: The account of this access key is not active yet: it must be approved and confirmed.",
+          refusal(users, dave.accessKey()));
+      accounts.setEnabled("carol", false);
+      assertEquals("AccessDenied: The account of this access key is disabled.", refusal(users, carol.accessKey()));
+      accounts.setEnabled("dave", false);
+      assertEquals("AccessDenied: The account of this access key is disabled.", refusal(users, dave.accessKey()));
+      accounts.setEnabled("carol", true);
+      assertEquals("carol", users.signer(carol.accessKey()).name(), "enabled again, the key works again");
+
+      accounts.delete("carol");
+      assertEquals("InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.",
+          refusal(users, carol.accessKey()));
+      assertEquals("InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.",
+          refusal(users, "AKNEVERISSUED0000000"));
+    }
+  }
+
+  private static String refusal(AccountsWalrusUsers users, String accessKey) {
+    com.eucalyptus.walrus.S3Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+        com.eucalyptus.walrus.S3Exception.class, () -> users.signer(accessKey));
+    assertEquals(403, e.status());
+    return e.code() + ": " + e.getMessage();
+  }
 }

@@ -11,6 +11,11 @@ public final class S3AuthErrors {
     return new S3Exception(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.");
   }
 
+  /** The key exists but its account may not use the cloud now; {@code why} ends "The account of this access key …". */
+  public static S3Exception accountNotActive(String why) {
+    return new S3Exception(403, "AccessDenied", "The account of this access key " + why + ".");
+  }
+
   public static S3Exception requestTimeTooSkewed() {
     return new S3Exception(403, "RequestTimeTooSkewed",
         "The difference between the request time and the current time is too large.");

@@ -105,7 +105,7 @@ public final class SignatureAuthenticator implements S3Authenticator {
         throw S3AuthErrors.invalidArgument("Bucket POST must contain a field named '" + (accessKey == null
             ? "AWSAccessKeyId" : "Signature") + "'.  If it is specified, please check the order of the fields.");
       }
-      user = users.byAccessKey(accessKey).orElseThrow(S3AuthErrors::invalidAccessKeyId);
+      user = users.signer(accessKey);
       if (!Hmacs.sameSignature(signature, SignatureV2.sign(user.secretKey(), policy))) {
         throw new SignatureMismatchException(policy, null, signature);
       }
@@ -137,7 +137,7 @@ public final class SignatureAuthenticator implements S3Authenticator {
     if (!c.scope().service().equals("s3")) {
       throw S3AuthErrors.invalidArgument("Invalid X-Amz-Credential: the service must be s3");
     }
-    WalrusUser user = users.byAccessKey(c.accessKey()).orElseThrow(S3AuthErrors::invalidAccessKeyId);
+    WalrusUser user = users.signer(c.accessKey());
     if (!Hmacs.sameSignature(signature.toLowerCase(java.util.Locale.ROOT),
         SigV4Scope.sign(c.scope().signingKey(user.secretKey()), policy))) {
       throw new SignatureMismatchException(policy, null, signature);

@@ -59,7 +59,7 @@ final class SignatureV2 {
     if (Duration.between(when, clock.instant()).abs().compareTo(SignatureAuthenticator.MAX_SKEW) > 0) {
       throw S3AuthErrors.requestTimeTooSkewed();
     }
-    WalrusUser user = users.byAccessKey(accessKey).orElseThrow(S3AuthErrors::invalidAccessKeyId);
+    WalrusUser user = users.signer(accessKey);
     // with x-amz-date the Date line is empty (x-amz-date is signed among the x-amz-* headers);
     // a client that sends both may still have signed its Date line
     List<String> dateLines = amzDate == null ? List.of(date) : date == null ? List.of("") : List.of("", date);
@@ -85,7 +85,7 @@ final class SignatureV2 {
     if (clock.instant().getEpochSecond() > expiresAt) {
       throw S3AuthErrors.expired();
     }
-    WalrusUser user = users.byAccessKey(accessKey).orElseThrow(S3AuthErrors::invalidAccessKeyId);
+    WalrusUser user = users.signer(accessKey);
     check(r, target, user, List.of(expires), signature);
     return user;
   }

@@ -70,7 +70,7 @@ final class SignatureV4 {
     if (payloadHash == null) {
       throw S3AuthErrors.invalidRequest("Missing required header for this request: x-amz-content-sha256");
     }
-    WalrusUser user = users.byAccessKey(credential.accessKey()).orElseThrow(S3AuthErrors::invalidAccessKeyId);
+    WalrusUser user = users.signer(credential.accessKey());
     byte[] signingKey = credential.scope().signingKey(user.secretKey());
     check(r, credential.scope(), signingKey, amzDate, headerList(signedHeaders), payloadHash, false, signature);
     return new Verified(user, new ChunkSigner(signingKey, amzDate, credential.scope().value(), signature));
@@ -116,7 +116,7 @@ final class SignatureV4 {
       throw S3AuthErrors.queryParametersError("Invalid credential date \"" + credential.scope().date()
           + "\". This date is not the same as X-Amz-Date: \"" + amzDate.substring(0, 8) + "\".");
     }
-    WalrusUser user = users.byAccessKey(credential.accessKey()).orElseThrow(S3AuthErrors::invalidAccessKeyId);
+    WalrusUser user = users.signer(credential.accessKey());
     byte[] signingKey = credential.scope().signingKey(user.secretKey());
     String payloadHash = r.param("X-Amz-Content-Sha256");
     check(r, credential.scope(), signingKey, amzDate, headerList(signedHeaders),

@@ -53,14 +53,37 @@ class SignatureAuthenticatorTest {
   }
 
   @Test
-  void unknownOrDisabledKeyIsInvalidAccessKeyId() throws Exception {
+  void aDisabledUsersKeyIsAccessDeniedAndAnUnknownOrDeletedKeyIsInvalidAccessKeyId() throws Exception {
     TestUsers users = new TestUsers(TestUsers.AWS_EXAMPLE);
     SignatureAuthenticator auth = at("2013-05-24T00:00:00Z", users);
     auth.authenticate(awsGetObject().build(), TEST_TXT);
+
     users.disable("AKIAIOSFODNN7EXAMPLE");
-    S3Exception e = assertThrows(S3Exception.class, () -> auth.authenticate(awsGetObject().build(), TEST_TXT));
-    assertEquals(403, e.status());
-    assertEquals("InvalidAccessKeyId", e.code());
+    S3Exception disabled = assertThrows(S3Exception.class, () -> auth.authenticate(awsGetObject().build(), TEST_TXT));
+    assertEquals(403, disabled.status());
+    assertEquals("AccessDenied", disabled.code());
+    assertEquals("The account of this access key is disabled.", disabled.getMessage());
+    // the same for signature v2 (header and presigned) and for browser POST forms
+    S3Exception v2 = assertThrows(S3Exception.class, () -> auth.authenticate(TestRequest.of("GET", "/test.txt")
+        .header("Host", "examplebucket.s3.amazonaws.com").header("Date", "Fri, 24 May 2013 00:00:00 GMT")
+        .header("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:c2lnbmF0dXJl").build(), TEST_TXT));
+    assertEquals("AccessDenied", v2.code());
+    S3Exception presigned = assertThrows(S3Exception.class, () -> auth.authenticate(TestRequest.of("GET",
+        "/test.txt?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1369353600&Signature=c2ln")
+        .header("Host", "examplebucket.s3.amazonaws.com").build(), TEST_TXT));
+    assertEquals("AccessDenied", presigned.code());
+    S3Exception post = assertThrows(S3Exception.class, () -> auth.verifyPostPolicy(java.util.Map.of(
+        "policy", "e30=", "awsaccesskeyid", "AKIAIOSFODNN7EXAMPLE", "signature", "c2ln")));
+    assertEquals("AccessDenied", post.code());
+
+    users.delete("AKIAIOSFODNN7EXAMPLE");
+    S3Exception deleted = assertThrows(S3Exception.class, () -> auth.authenticate(awsGetObject().build(), TEST_TXT));
+    assertEquals(403, deleted.status());
+    assertEquals("InvalidAccessKeyId", deleted.code());
+    S3Exception unknown = assertThrows(S3Exception.class, () -> at("2013-05-24T00:00:00Z", new TestUsers())
+        .authenticate(awsGetObject().build(), TEST_TXT));
+    assertEquals("InvalidAccessKeyId", unknown.code());
+    assertEquals("The AWS Access Key Id you provided does not exist in our records.", unknown.getMessage());
   }
 
   @Test

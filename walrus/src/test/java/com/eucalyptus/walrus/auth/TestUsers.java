@@ -13,6 +13,7 @@ final class TestUsers implements WalrusUsers {
       "WKYALICEACCESSKEY123", "aliceSecretKey/0123456789abcdefghijklmnop");
 
   private final Map<String, WalrusUser> byKey = new LinkedHashMap<>();
+  private final Map<String, String> refused = new LinkedHashMap<>();
 
   TestUsers(WalrusUser... users) {
     for (WalrusUser u : users) {
@@ -20,9 +21,21 @@ final class TestUsers implements WalrusUsers {
     }
   }
 
-  /** Disabling a user: the CLC's implementation stops returning them. */
+  /** Disabling a user: the CLC's implementation stops returning them and says why their key is refused. */
   void disable(String accessKey) {
     byKey.remove(accessKey);
+    refused.put(accessKey, "is disabled");
+  }
+
+  /** Deleting a user: nobody holds the key any more. */
+  void delete(String accessKey) {
+    byKey.remove(accessKey);
+    refused.remove(accessKey);
+  }
+
+  @Override
+  public Optional<String> whyKeyRefused(String accessKey) {
+    return Optional.ofNullable(refused.get(accessKey));
   }
 
   private Optional<WalrusUser> find(Function<WalrusUser, String> field, String value) {

@@ -35,7 +35,7 @@ public final class ConfigurationPages {
 
   static {
     LABELS.put(SystemProperties.CLOUD_URL, "Cloud URL (eucarc's EC2_URL and S3_URL are made from it)");
-    LABELS.put(SystemProperties.WALRUS_PATH, "Walrus path (buckets and images)");
+    LABELS.put(SystemProperties.WALRUS_PATH, "Walrus path (buckets and images; read when the CLC starts)");
     LABELS.put(SystemProperties.WALRUS_MAX_BUCKETS, "Maximum buckets per user");
     LABELS.put(SystemProperties.WALRUS_MAX_BUCKET_SIZE, "Maximum bucket size (MB)");
     LABELS.put(SystemProperties.IMAGE_CACHE_SIZE, "Space reserved for unbundling images (MB)");

@@ -99,7 +99,7 @@ public final class UsersPages {
     String n = x.param("username");
     c.lifecycle().setEnabled(x.user(), n, enabled);
     if (!enabled) {
-      c.sessions().endAllOf(n);
+      c.sessions().revokeAllOf(n);
     }
     x.redirect("/users", Message.info("User " + n + " was " + (enabled ? "enabled." : "disabled.")));
   }
@@ -137,7 +137,7 @@ public final class UsersPages {
       page(x);
       return;
     }
-    c.sessions().endAllOf(n);
+    c.sessions().revokeAllOf(n);
     x.redirect("/users", Message.info("User " + n + " was deleted."));
   }
 }

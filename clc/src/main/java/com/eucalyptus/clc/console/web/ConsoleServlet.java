@@ -70,7 +70,7 @@ public final class ConsoleServlet extends HttpServlet {
       return;
     }
     Session s = x.existingSession();
-    if (s != null && s.loggedIn() && !stillActive.test(s.user())) {
+    if (s != null && s.loggedIn() && (s.revoked() || !stillActive.test(s.user()))) {
       sessions.end(s);
       x.useSession(sessions.create());
       x.redirect("/login", Message.error("Your account is no longer active; you were logged out."));

@@ -36,6 +36,11 @@ public final class Routes {
     rootActions.put(action, handler);
   }
 
+  /** Every URL that takes a POST (each must come from a form carrying the CSRF token). */
+  public java.util.Set<String> postPaths() {
+    return java.util.Set.copyOf(posts.keySet());
+  }
+
   Route find(String method, String path) {
     return ("POST".equals(method) ? posts : gets).get(path);
   }

@@ -9,6 +9,7 @@ public final class Session {
   private volatile boolean admin;
   private volatile boolean setupNeeded;
   private volatile Message flash;
+  private volatile boolean revoked;
 
   Session(String id, String csrf, long now) {
     this.id = id;
@@ -40,6 +41,15 @@ public final class Session {
     this.user = user;
     this.admin = admin;
     this.setupNeeded = setupNeeded;
+  }
+
+  /** The administrator disabled or deleted this session's user: its next request logs it out, saying so. */
+  void revoke() {
+    revoked = true;
+  }
+
+  public boolean revoked() {
+    return revoked;
   }
 
   public void flash(Message m) {

@@ -69,9 +69,22 @@ public final class Sessions {
     }
   }
 
-  /** Ends every session of {@code user} (deleted or disabled users are logged out at once). */
+  /** Ends every session of {@code user} (after a password change: "Please log in." again). */
   public void endAllOf(String user) {
     byId.values().removeIf(s -> user.equals(s.user()));
+  }
+
+  /**
+   * Marks every session of {@code user} (disabled or deleted by the administrator) so that its
+   * next request ends it with "Your account is no longer active …"; also when a new user of the
+   * same name exists by then.
+   */
+  public void revokeAllOf(String user) {
+    byId.values().forEach(s -> {
+      if (user.equals(s.user())) {
+        s.revoke();
+      }
+    });
   }
 
   private static String random() {
