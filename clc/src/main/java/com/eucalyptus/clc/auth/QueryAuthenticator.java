@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
 /**
  * Checks the signature of an EC2 Query request and says whose it is: signature version 1
  * (HmacSHA1), 2 (HmacSHA256 or HmacSHA1) and 4 (AWS4-HMAC-SHA256, header or presigned).
- * Every request is authenticated; a disabled user is refused at once (the user row is read per
- * request, no cache).
+ * Every request is authenticated; a disabled or unconfirmed user is refused at once (the user row
+ * is read per request, no cache), once the signature matched.
  */
 public final class QueryAuthenticator {
   static final Duration MAX_AGE = Duration.ofMinutes(15);
@@ -51,7 +51,7 @@ public final class QueryAuthenticator {
       throw Ec2Exception.authFailure("The request is not signed: AWSAccessKeyId and Signature (or an AWS4 Authorization) are required.");
     }
     checkTime(r);
-    Accounts.User user = user(access);
+    Accounts.User user = holder(access);
     String version = r.params().getOrDefault("SignatureVersion", "2");
     boolean ok = switch (version) {
       case "1" -> matches(signature, hmac("HmacSHA1", user.secretKey(), v1StringToSign(r.params())));
@@ -61,16 +61,28 @@ public final class QueryAuthenticator {
     if (!ok) {
       throw Ec2Exception.signatureDoesNotMatch();
     }
-    return user;
+    return active(user);
   }
 
-  private Accounts.User user(String accessKey) {
-    Accounts.User user = accounts.findByAccessKey(accessKey).orElseThrow(
+  /** The user holding {@code accessKey}, in whatever state: see {@link #active}. */
+  private Accounts.User holder(String accessKey) {
+    return accounts.findByAccessKey(accessKey).orElseThrow(
         () -> Ec2Exception.authFailure("AWS was not able to validate the provided access credentials"));
-    if (!user.enabled()) {
-      throw Ec2Exception.authFailure("The account of " + user.name() + " is disabled");
+  }
+
+  /**
+   * Refuses a disabled or unconfirmed user. Asked only once the signature matched, so that the
+   * state of an account (and which one it is) is told only to whoever holds its secret key.
+   */
+  private Accounts.User active(Accounts.User user) {
+    if (user.enabled()) {
+      return user;
     }
-    return user;
+    String why = accounts.refusal(user.accessKey()).map(r -> switch (r) {
+      case DISABLED -> "is disabled";
+      case NOT_CONFIRMED -> "is not active yet: it must be approved and confirmed";
+    }).orElse("is not active");
+    throw Ec2Exception.authFailure("The account of this access key " + why + ".");
   }
 
   /** v1: the sorted (case-insensitively) names and values, concatenated. */
@@ -151,12 +163,12 @@ public final class QueryAuthenticator {
     } else if (age.compareTo(MAX_AGE) > 0) {
       throw new Ec2Exception(400, "RequestExpired", "Request has expired (x-amz-date " + amzDate + ")");
     }
-    Accounts.User user = user(c.accessKey());
+    Accounts.User user = holder(c.accessKey());
     String expected = SigV4.signature(user.secretKey(), c, amzDate, SigV4.canonicalRequest(r, c.signedHeaders(), presigned));
     if (!matches(c.signature(), expected)) {
       throw Ec2Exception.signatureDoesNotMatch();
     }
-    return user;
+    return active(user);
   }
 
   private static void checkTime(QueryRequest r) {

@@ -126,6 +126,11 @@ class QueryAuthenticatorTest {
     p.put("Signature", QueryAuthenticator.hmac("HmacSHA256", bob.secretKey(), "GET\nh\n/services/Eucalyptus\n" + query));
     Ec2Exception e = assertThrows(Ec2Exception.class, () -> auth.authenticate(get("h", "/services/Eucalyptus", p)));
     assertEquals("AuthFailure", e.code());
+    assertEquals("The account of this access key is disabled.", e.getMessage());
+    // whoever lacks the secret learns nothing of the account: neither its state nor its name
+    p.put("Signature", QueryAuthenticator.hmac("HmacSHA256", "not-bobs-secret", "GET\nh\n/services/Eucalyptus\n" + query));
+    Ec2Exception forged = assertThrows(Ec2Exception.class, () -> auth.authenticate(get("h", "/services/Eucalyptus", p)));
+    assertEquals("SignatureDoesNotMatch", forged.code());
   }
 
   @Test
@@ -137,6 +142,7 @@ class QueryAuthenticatorTest {
     p.put("Signature", QueryAuthenticator.hmac("HmacSHA256", carol.secretKey(), "GET\nh\n/services/Eucalyptus\n" + query));
     Ec2Exception e = assertThrows(Ec2Exception.class, () -> auth.authenticate(get("h", "/services/Eucalyptus", p)));
     assertEquals("AuthFailure", e.code());
+    assertEquals("The account of this access key is not active yet: it must be approved and confirmed.", e.getMessage());
   }
 
   /** AWS's published signature version 4 example (IAM ListUsers, 2015-08-30). */
