@@ -216,6 +216,33 @@ class WalrusClientsIT {
     }
   }
 
+  @Test
+  @Order(10)
+  void javaSdkListsAndAbortsMultipartUploads() {
+    Credentials c = WalrusCloud.addUser(cloud, "sdkmpu", "sdkmpu@example.com");
+    try (SdkOps sdk = new SdkOps(c)) {
+      S3Client s3 = sdk.client();
+      sdk.makeBucket("sdk-mpu");
+      String kept = s3.createMultipartUpload(b -> b.bucket("sdk-mpu").key("a/kept")).uploadId();
+      String dropped = s3.createMultipartUpload(b -> b.bucket("sdk-mpu").key("b/dropped")).uploadId();
+      s3.uploadPart(b -> b.bucket("sdk-mpu").key("b/dropped").uploadId(dropped).partNumber(1),
+          RequestBody.fromBytes(new byte[1000]));
+      assertEquals(List.of("a/kept", "b/dropped"), s3.listMultipartUploads(b -> b.bucket("sdk-mpu")).uploads().stream()
+          .map(u -> u.key()).toList());
+      assertEquals(List.of("b/dropped"), s3.listMultipartUploads(b -> b.bucket("sdk-mpu").prefix("b/")).uploads().stream()
+          .map(u -> u.key()).toList());
+      s3.abortMultipartUpload(b -> b.bucket("sdk-mpu").key("b/dropped").uploadId(dropped));
+      assertEquals(List.of(kept), s3.listMultipartUploads(b -> b.bucket("sdk-mpu")).uploads().stream()
+          .map(u -> u.uploadId()).toList());
+      var gone = sdkError(() -> s3.listParts(b -> b.bucket("sdk-mpu").key("b/dropped").uploadId(dropped)));
+      assertEquals(404, gone.statusCode());
+      assertEquals("NoSuchUpload", gone.awsErrorDetails().errorCode());
+      assertEquals(404, sdkError(() -> s3.headObject(b -> b.bucket("sdk-mpu").key("b/dropped"))).statusCode());
+      s3.abortMultipartUpload(b -> b.bucket("sdk-mpu").key("a/kept").uploadId(kept));
+      sdk.removeBucket("sdk-mpu");
+    }
+  }
+
   /**
    * s3cmd lets nobody choose its page size, so it pages only past 1000 keys: 1003 keys (put by hand,
    * in parallel) that s3cmd lists in full; a max-keys above 1000 gets 1000 and IsTruncated.

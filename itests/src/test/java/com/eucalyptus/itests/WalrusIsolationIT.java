@@ -185,6 +185,30 @@ class WalrusIsolationIT {
     ok(anonReads);
     assertEquals("for members", anonReads.text());
     denied("anonymous writes into the bucket", S3Http.put(null, "/alice-groups/anon.txt", "x".getBytes()));
+
+    // a grant to a user by canonical id (as ListAllMyBuckets shows it to that user); an unknown id is refused
+    ok(S3Http.put(alice, "/alice-groups/by-id.txt", doc));
+    denied("carol before the grant by id", S3Http.get(carol, "/alice-groups/by-id.txt"));
+    String carolId = S3Http.get(carol, "/").all("ID").get(0);
+    ok(putUserAcl("/alice-groups/by-id.txt", owner, carolId));
+    ok(S3Http.get(carol, "/alice-groups/by-id.txt"));
+    denied("bob, not granted", S3Http.get(bob, "/alice-groups/by-id.txt"));
+    S3Http.Response unknown = putUserAcl("/alice-groups/by-id.txt", owner, "f".repeat(64));
+    assertEquals(400, unknown.status(), unknown.toString());
+    assertEquals("InvalidArgument", unknown.errorCode(), unknown.toString());
+    ok(S3Http.get(carol, "/alice-groups/by-id.txt")); // the refused ACL changed nothing
+  }
+
+  /** PUT ?acl with a full AccessControlPolicy: owner FULL_CONTROL plus READ for a user by canonical id. */
+  static S3Http.Response putUserAcl(String path, String owner, String userId) {
+    String xml = "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>" + owner
+        + "</ID></Owner><AccessControlList>"
+        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>"
+        + owner + "</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant>"
+        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>"
+        + userId + "</ID></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>";
+    return S3Http.request("PUT", path).query("acl").header("Content-Type", "application/xml").body(xml).as(alice)
+        .send();
   }
 
   // ---- helpers -------------------------------------------------------------------------------
