@@ -140,6 +140,25 @@ class WalrusClientsIT {
     }
   }
 
+  /** With request checksums only where required, the SDK signs every chunk and sends no trailer. */
+  @Test
+  @Order(11)
+  void javaSdkWithoutChecksumsSendsSignedChunks() {
+    Credentials c = WalrusCloud.addUser(cloud, "sdkchunks", "sdkchunks@example.com");
+    try (SdkOps sdk = new SdkOps(c, b -> b.requestChecksumCalculation(
+        software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED))) {
+      sdk.makeBucket("sdk-chunks");
+      sdk.put("sdk-chunks", "5mb", INPUTS.get("5mb"));
+      assertSameBytes("signed chunks, no trailer", INPUTS.get("5mb"), download(sdk, "sdk-chunks", "5mb"));
+      assertEquals(md5(INPUTS.get("5mb")), sdk.etag("sdk-chunks", "5mb"));
+      SdkOps.Sent put = sdk.sent().stream().filter(x -> x.operation().equals("PutObject")).findFirst().orElseThrow();
+      assertEquals("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", put.header("x-amz-content-sha256"), put.request().headers().toString());
+      assertEquals(null, put.header("x-amz-trailer"));
+      sdk.delete("sdk-chunks", "5mb");
+      sdk.removeBucket("sdk-chunks");
+    }
+  }
+
   @Test
   @Order(7)
   void bucketLocationAndHeadBucket() {

@@ -296,6 +296,35 @@ class WalrusFaultsIT {
     assertEquals(List.of("kept", "sdk-right", "trailer-right"), S3Http.get(gina, "/sums").all("Key"));
   }
 
+  /** A v4 PUT whose body is UNSIGNED-PAYLOAD (what botocore sends over HTTPS): stored as sent, Content-MD5 still checked. */
+  @Test
+  @Order(8)
+  void anUnsignedPayloadIsStoredAsSent() throws Exception {
+    Credentials ivy = WalrusCloud.addUser(cloud, "ivy", "ivy@example.com");
+    assertOk(S3Http.put(ivy, "/unsigned", new byte[0]));
+    byte[] data = random(200_000, 81);
+    String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(data));
+    assertOk(unsignedPut(ivy, "/unsigned/as-sent", data, md5));
+    assertBytes("an UNSIGNED-PAYLOAD body", data, S3Http.get(ivy, "/unsigned/as-sent"));
+    String otherMd5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(new byte[1]));
+    assertError(400, "BadDigest", unsignedPut(ivy, "/unsigned/as-sent", random(1000, 82), otherMd5));
+    assertBytes("kept after a BadDigest", data, S3Http.get(ivy, "/unsigned/as-sent"));
+  }
+
+  static S3Http.Response unsignedPut(Credentials c, String path, byte[] data, String contentMd5) {
+    Map<String, String> headers = new java.util.TreeMap<>();
+    headers.put("host", S3Http.HOST);
+    headers.put("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+    headers.put("content-md5", contentMd5);
+    S3Http.Request r = S3Http.request("PUT", path).body(data);
+    SigV4.sign(c, "PUT", S3Http.BASE_PATH + path, headers).forEach((k, v) -> {
+      if (!k.equals("host")) {
+        r.header(k, v);
+      }
+    });
+    return r.send();
+  }
+
   /** A PUT with an aws-chunked body (one chunk) whose trailer carries {@code crc32}, signed v4 (headers only). */
   static S3Http.Response trailerPut(Credentials c, String path, byte[] data, String crc32) {
     java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
@@ -322,7 +351,7 @@ class WalrusFaultsIT {
    * The bytes are made while they are sent, and compared by MD5 (the ETag) while they come back.
    */
   @Test
-  @Order(8)
+  @Order(9)
   void aTwoGigabyteObjectPassesThroughASmallHeap() throws Exception {
     cloud.stop("cloud");
     CloudInstallation.await(Duration.ofSeconds(60), "port 8773 closed", () -> CloudInstallation.portOpen(8773) ? null : true);

@@ -23,6 +23,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.AccessControlPolicy;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -47,9 +48,17 @@ public final class SdkOps implements S3Ops, AutoCloseable {
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
 
   public SdkOps(Credentials creds) {
+    this(creds, b -> b);
+  }
+
+  /**
+   * With one setting changed from the defaults by {@code setting} (e.g. request checksums only
+   * where an operation requires them, as some users set for stores other than AWS).
+   */
+  public SdkOps(Credentials creds, java.util.function.UnaryOperator<S3ClientBuilder> setting) {
     StaticCredentialsProvider keys = StaticCredentialsProvider.create(
         AwsBasicCredentials.create(creds.accessKey(), creds.secretKey()));
-    s3 = S3Client.builder().endpointOverride(URI.create(S3Http.ENDPOINT)).forcePathStyle(true)
+    s3 = setting.apply(S3Client.builder()).endpointOverride(URI.create(S3Http.ENDPOINT)).forcePathStyle(true)
         .region(Region.US_EAST_1).credentialsProvider(keys)
         // only watches what is sent (changes nothing): the tests check the body forms the defaults chose
         .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
