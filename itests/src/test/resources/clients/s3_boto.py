@@ -13,6 +13,8 @@ usage: s3_boto.py HOST PORT ACCESS SECRET COMMAND [ARGS...]
   canned BUCKET KEY ACL              e.g. public-read
   grant-email BUCKET KEY EMAIL       adds a READ grant for the user with that e-mail
   url BUCKET KEY SECONDS             a presigned (query string, v2) GET URL
+  delall BUCKET                      deletes every key with one multi-object delete (delete_keys, Content-MD5)
+  mbloc BUCKET LOCATION              makes a bucket with a location constraint, prints "LOCATION\t<get_location()>"
 Errors print "S3ERROR\\t<status>\\t<code>" and exit 3.
 """
 import sys
@@ -100,6 +102,16 @@ def main(argv):
     elif command == 'grant-email':
         key = conn.get_bucket(a[0], validate=False).get_key(a[1])
         key.add_email_grant('READ', a[2])
+    elif command == 'delall':
+        bucket = conn.get_bucket(a[0], validate=False)
+        names = [k.name for k in bucket.list()]
+        result = bucket.delete_keys(names)
+        if result.errors or len(result.deleted) != len(names):
+            sys.exit('delete_keys: %d deleted of %d, errors %s' % (len(result.deleted), len(names),
+                                                                    [(e.key, e.code) for e in result.errors]))
+    elif command == 'mbloc':
+        bucket = conn.create_bucket(a[0], location=a[1])
+        print('LOCATION\t' + bucket.get_location())
     elif command == 'url':
         print(conn.generate_url(int(a[2]), 'GET', bucket=a[0], key=a[1]))
     else:

@@ -19,12 +19,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,7 +43,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a single PUT is the file's MD5, s3cmd and awscli send the 100 MB one in parts); lists
  * with a delimiter and page by page; copies; uploads in parts; changes an ACL that a second user
  * and an anonymous request then see; hands out a presigned URL that curl fetches; finds an object
- * a browser-style POST form put in its bucket; deletes everything again.
+ * a browser-style POST form put in its bucket; deletes everything again (one key alone, the rest
+ * with its multi-object delete). Apart from the round: bucket locations and HEAD bucket, the SDK's
+ * ranges, conditional GETs and stored headers, and s3cmd paging past 1000 keys.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalrusClientsIT {
@@ -116,7 +120,191 @@ class WalrusClientsIT {
     Credentials c = WalrusCloud.addUser(cloud, "sdk", "sdk@example.com");
     try (SdkOps sdk = new SdkOps(c)) {
       fullRound(sdk, c, "sdk", true);
+      // what its defaults sent: uploads as aws-chunked bodies with a checksum trailer, DeleteObjects with a
+      // checksum header and no Content-MD5 (Walrus stored and deleted them all above)
+      List<SdkOps.Sent> puts = sdk.sent().stream().filter(x -> x.operation().equals("PutObject")).toList();
+      assertFalse(puts.isEmpty());
+      for (SdkOps.Sent put : puts) {
+        assertTrue(String.valueOf(put.header("x-amz-content-sha256")).matches("STREAMING-.*-TRAILER"),
+            "PutObject body form: " + put.request().headers());
+        assertTrue(String.valueOf(put.header("x-amz-trailer")).startsWith("x-amz-checksum-"),
+            "PutObject trailer: " + put.request().headers());
+      }
+      List<SdkOps.Sent> deletes = sdk.sent().stream().filter(x -> x.operation().equals("DeleteObjects")).toList();
+      assertEquals(2, deletes.size());
+      for (SdkOps.Sent d : deletes) {
+        assertEquals(null, d.header("Content-MD5"), "DeleteObjects without Content-MD5: " + d.request().headers());
+        assertTrue(d.request().headers().keySet().stream().anyMatch(h -> h.toLowerCase().startsWith("x-amz-checksum-")),
+            "DeleteObjects with a checksum header: " + d.request().headers());
+      }
     }
+  }
+
+  /** With request checksums only where required, the SDK signs every chunk and sends no trailer. */
+  @Test
+  @Order(11)
+  void javaSdkWithoutChecksumsSendsSignedChunks() {
+    Credentials c = WalrusCloud.addUser(cloud, "sdkchunks", "sdkchunks@example.com");
+    try (SdkOps sdk = new SdkOps(c, b -> b.requestChecksumCalculation(
+        software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED))) {
+      sdk.makeBucket("sdk-chunks");
+      sdk.put("sdk-chunks", "5mb", INPUTS.get("5mb"));
+      assertSameBytes("signed chunks, no trailer", INPUTS.get("5mb"), download(sdk, "sdk-chunks", "5mb"));
+      assertEquals(md5(INPUTS.get("5mb")), sdk.etag("sdk-chunks", "5mb"));
+      SdkOps.Sent put = sdk.sent().stream().filter(x -> x.operation().equals("PutObject")).findFirst().orElseThrow();
+      assertEquals("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", put.header("x-amz-content-sha256"), put.request().headers().toString());
+      assertEquals(null, put.header("x-amz-trailer"));
+      sdk.delete("sdk-chunks", "5mb");
+      sdk.removeBucket("sdk-chunks");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void bucketLocationAndHeadBucket() {
+    // awscli (v4): a location constraint given, GetBucketLocation answers it, HEAD bucket finds the bucket
+    Credentials c = WalrusCloud.addUser(cloud, "placer", "placer@example.com");
+    AwsCliOps aws = new AwsCliOps(c, work.resolve("awscli-placer"));
+    aws.run("s3api", "create-bucket", "--bucket", "placed-cli", "--create-bucket-configuration",
+        "LocationConstraint=eucalyptus");
+    assertEquals("eucalyptus", aws.run("s3api", "get-bucket-location", "--bucket", "placed-cli", "--query",
+        "LocationConstraint", "--output", "text").stdout().trim());
+    aws.run("s3api", "head-bucket", "--bucket", "placed-cli");
+    var missing = aws.run(work.resolve("awscli-placer/aws-config"), "s3api", "head-bucket", "--bucket", "no-such-bucket-x");
+    assertTrue(missing.exitCode() != 0 && missing.all().contains("404"), "head-bucket of a missing bucket: " + missing.all());
+    var others = new AwsCliOps(bob, work.resolve("awscli-bob")).run(work.resolve("awscli-bob/aws-config"), "s3api",
+        "head-bucket", "--bucket", "placed-cli");
+    assertTrue(others.exitCode() != 0 && others.all().contains("403"), "head-bucket of another's bucket: " + others.all());
+    // python3-boto (v2): create_bucket(location=...) and get_location()
+    BotoOps boto = new BotoOps(c);
+    assertEquals("LOCATION\tboto-place", boto.run("mbloc", "placed-boto", "boto-place").stdout().trim());
+    // the Java SDK: without a constraint GetBucketLocation is empty; HEAD bucket answers with the region
+    try (SdkOps sdk = new SdkOps(c)) {
+      sdk.makeBucket("placed-sdk");
+      assertEquals("", sdk.client().getBucketLocation(b -> b.bucket("placed-sdk")).locationConstraintAsString());
+      assertEquals("eucalyptus", sdk.client().getBucketLocation(b -> b.bucket("placed-cli")).locationConstraintAsString());
+      sdk.client().headBucket(b -> b.bucket("placed-sdk"));
+      for (String b : List.of("placed-cli", "placed-boto", "placed-sdk")) {
+        sdk.removeBucket(b);
+      }
+    }
+  }
+
+  @Test
+  @Order(8)
+  void javaSdkRangesConditionalGetsAndStoredHeaders() throws Exception {
+    Credentials c = WalrusCloud.addUser(cloud, "sdkget", "sdkget@example.com");
+    try (SdkOps sdk = new SdkOps(c)) {
+      S3Client s3 = sdk.client();
+      sdk.makeBucket("sdk-get");
+      byte[] data = "0123456789abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.US_ASCII);
+      Instant expires = Instant.parse("2094-12-01T16:00:00Z");
+      String etag = s3.putObject(b -> b.bucket("sdk-get").key("k").contentType("text/x-test").contentEncoding("identity")
+          .contentDisposition("attachment; filename=\"k.txt\"").contentLanguage("de").cacheControl("max-age=60")
+          .expires(expires).metadata(Map.of("colour", "blue")), RequestBody.fromBytes(data)).eTag();
+
+      var head = s3.headObject(b -> b.bucket("sdk-get").key("k"));
+      assertEquals("text/x-test", head.contentType());
+      assertEquals("identity", head.contentEncoding());
+      assertEquals("attachment; filename=\"k.txt\"", head.contentDisposition());
+      assertEquals("de", head.contentLanguage());
+      assertEquals("max-age=60", head.cacheControl());
+      assertEquals(expires, head.expires());
+      assertEquals(Map.of("colour", "blue"), head.metadata());
+      assertEquals(data.length, head.contentLength());
+
+      var part = s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").range("bytes=10-15"));
+      assertEquals("abcdef", part.asUtf8String());
+      assertEquals("bytes 10-15/36", part.response().contentRange());
+      assertEquals("wxyz", s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").range("bytes=-4")).asUtf8String());
+      assertEquals(416, sdkError(() -> s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").range("bytes=36-"))).statusCode());
+
+      assertEquals(36, s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").ifMatch(etag)).asByteArray().length);
+      assertEquals(412, sdkError(() -> s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").ifMatch("\"0\""))).statusCode());
+      assertEquals(304, sdkError(() -> s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").ifNoneMatch(etag))).statusCode());
+      assertEquals(36, s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").ifNoneMatch("\"0\"")).asByteArray().length);
+      Instant past = Instant.parse("2010-01-01T00:00:00Z");
+      Instant future = Instant.now().plusSeconds(86400);
+      assertEquals(304, sdkError(() -> s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").ifModifiedSince(future))).statusCode());
+      assertEquals(36, s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").ifModifiedSince(past)).asByteArray().length);
+      assertEquals(412, sdkError(() -> s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").ifUnmodifiedSince(past))).statusCode());
+      assertEquals(36, s3.getObjectAsBytes(b -> b.bucket("sdk-get").key("k").ifUnmodifiedSince(future)).asByteArray().length);
+
+      s3.deleteObject(b -> b.bucket("sdk-get").key("k"));
+      sdk.removeBucket("sdk-get");
+    }
+  }
+
+  @Test
+  @Order(10)
+  void javaSdkListsAndAbortsMultipartUploads() {
+    Credentials c = WalrusCloud.addUser(cloud, "sdkmpu", "sdkmpu@example.com");
+    try (SdkOps sdk = new SdkOps(c)) {
+      S3Client s3 = sdk.client();
+      sdk.makeBucket("sdk-mpu");
+      String kept = s3.createMultipartUpload(b -> b.bucket("sdk-mpu").key("a/kept")).uploadId();
+      String dropped = s3.createMultipartUpload(b -> b.bucket("sdk-mpu").key("b/dropped")).uploadId();
+      s3.uploadPart(b -> b.bucket("sdk-mpu").key("b/dropped").uploadId(dropped).partNumber(1),
+          RequestBody.fromBytes(new byte[1000]));
+      assertEquals(List.of("a/kept", "b/dropped"), s3.listMultipartUploads(b -> b.bucket("sdk-mpu")).uploads().stream()
+          .map(u -> u.key()).toList());
+      assertEquals(List.of("b/dropped"), s3.listMultipartUploads(b -> b.bucket("sdk-mpu").prefix("b/")).uploads().stream()
+          .map(u -> u.key()).toList());
+      s3.abortMultipartUpload(b -> b.bucket("sdk-mpu").key("b/dropped").uploadId(dropped));
+      assertEquals(List.of(kept), s3.listMultipartUploads(b -> b.bucket("sdk-mpu")).uploads().stream()
+          .map(u -> u.uploadId()).toList());
+      var gone = sdkError(() -> s3.listParts(b -> b.bucket("sdk-mpu").key("b/dropped").uploadId(dropped)));
+      assertEquals(404, gone.statusCode());
+      assertEquals("NoSuchUpload", gone.awsErrorDetails().errorCode());
+      assertEquals(404, sdkError(() -> s3.headObject(b -> b.bucket("sdk-mpu").key("b/dropped"))).statusCode());
+      s3.abortMultipartUpload(b -> b.bucket("sdk-mpu").key("a/kept").uploadId(kept));
+      sdk.removeBucket("sdk-mpu");
+    }
+  }
+
+  /**
+   * s3cmd lets nobody choose its page size, so it pages only past 1000 keys: 1003 keys (put by hand,
+   * in parallel) that s3cmd lists in full; a max-keys above 1000 gets 1000 and IsTruncated.
+   */
+  @Test
+  @Order(9)
+  void s3cmdPagesThroughMoreThanAThousandKeys() throws Exception {
+    assumeMountNamespaces();
+    Credentials c = WalrusCloud.addUser(cloud, "pager", "pager@example.com");
+    assertEquals(200, S3Http.put(c, "/pages", new byte[0]).status());
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 1003; i++) {
+      keys.add(String.format("k/%04d", i));
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<S3Http.Response>> puts = new ArrayList<>();
+      for (String k : keys) {
+        puts.add(pool.submit(() -> S3Http.put(c, "/pages/" + k, new byte[] {1})));
+      }
+      for (var f : puts) {
+        assertEquals(200, f.get().status(), f.get().toString());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    S3Http.Response capped = S3Http.request("GET", "/pages").query("max-keys=5000").as(c).send();
+    assertEquals(1000, capped.all("Key").size(), "max-keys is capped at 1000");
+    assertEquals(List.of("true"), capped.all("IsTruncated"));
+    S3cmdOps s3cmd = new S3cmdOps(c, work.resolve("s3cmd-pager"), DOMAIN, true, false, List.of());
+    assertEquals(keys, s3cmd.allKeysPaged("pages", 1000), "s3cmd follows the pages past the first 1000 keys");
+    s3cmd.deleteAll("pages");
+    assertEquals(List.of(), S3Http.get(c, "/pages").all("Key"), "s3cmd's batch deletes of 1000 and 3 keys");
+    s3cmd.removeBucket("pages");
+  }
+
+  static software.amazon.awssdk.services.s3.model.S3Exception sdkError(Runnable call) {
+    try {
+      call.run();
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      return e;
+    }
+    throw new AssertionError("the call succeeded");
   }
 
   @Test
@@ -202,6 +390,10 @@ class WalrusClientsIT {
 
     // a presigned URL, fetched by curl; tampered, it is refused
     String url = ops.presignedGet(main, "data/5mb");
+    assertTrue(url.contains(ops.presignedSignatureVersion().equals("v4") ? "X-Amz-Signature=" : "Signature="),
+        who + "a presigned URL signed " + ops.presignedSignatureVersion() + ": " + url);
+    assertEquals(ops.presignedSignatureVersion().equals("v4"), url.contains("X-Amz-Algorithm=AWS4-HMAC-SHA256"),
+        who + url);
     Path fetched = work.resolve(prefix + "-presigned");
     assertEquals(200, WalrusCloud.curlGet(url, fetched), who + "presigned " + url + ": " + readText(fetched));
     assertSameBytes(who + "presigned GET", INPUTS.get("5mb"), fetched);
@@ -224,11 +416,12 @@ class WalrusClientsIT {
     assertEquals(sha(posted), WalrusCloud.sha256(postedFile), who + "the posted object");
     assertFalse(ops.allKeysPaged(main, 1000).contains("posted/forged.txt"), who + "nothing stored for the forged form");
 
-    // clean up through the client: objects, then buckets
+    // clean up through the client: one object alone, the rest with its multi-object delete, then the buckets
+    ops.delete(main, "top.txt");
+    assertFalse(ops.allKeysPaged(main, 1000).contains("top.txt"), who + "top.txt deleted");
     for (String bucket : List.of(main, copies)) {
-      for (String key : ops.allKeysPaged(bucket, 1000)) {
-        ops.delete(bucket, key);
-      }
+      ops.deleteAll(bucket);
+      assertEquals(List.of(), ops.allKeysPaged(bucket, 1000), who + "every key of " + bucket + " deleted at once");
       ops.removeBucket(bucket);
     }
     List<String> left = ops.listBuckets();

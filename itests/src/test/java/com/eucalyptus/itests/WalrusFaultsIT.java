@@ -10,6 +10,7 @@ import com.eucalyptus.itests.support.LogsOnFailure;
 import com.eucalyptus.itests.support.S3Http;
 import com.eucalyptus.itests.support.WalrusCloud;
 import com.eucalyptus.itests.support.s3.SdkOps;
+import com.eucalyptus.itests.support.s3.SigV4;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,7 +39,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * What Walrus does when things go wrong: uploads cut off mid-body and a kill -9 of the CLC during
  * uploads leave the previous object or none, never a partial one, and no stray bytes in the
  * bukkits folder once it has cleaned up; key names built to climb out of the bucket stay keys;
- * bad requests get S3's XML errors and the daemon keeps serving.
+ * bad requests get S3's XML errors and the daemon keeps serving; the limits follow the system
+ * properties; a wrong checksum stores nothing; a 2 GiB object passes through a 256 MB heap.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalrusFaultsIT {
@@ -232,6 +235,207 @@ class WalrusFaultsIT {
     assertOk(S3Http.get(admin, "/"));
   }
 
+  @Test
+  @Order(6)
+  void theLimitsAreTheSystemPropertiesOfTheMoment() {
+    Credentials frank = WalrusCloud.addUser(cloud, "frank", "frank@example.com");
+    try {
+      cloud.eucaConf("--set-property", "walrus.max.buckets.per.user=2").assertOk();
+      assertOk(S3Http.put(frank, "/frank-1", new byte[0]));
+      assertOk(S3Http.put(frank, "/frank-2", new byte[0]));
+      assertError(400, "TooManyBuckets", S3Http.put(frank, "/frank-3", new byte[0]));
+      cloud.eucaConf("--set-property", "walrus.max.buckets.per.user=3").assertOk();
+      assertOk(S3Http.put(frank, "/frank-3", new byte[0]));
+
+      cloud.eucaConf("--set-property", "walrus.max.bucket.size.mb=1").assertOk();
+      byte[] first = random(600 << 10, 61);
+      assertOk(S3Http.put(frank, "/frank-1/first", first));
+      assertError(400, "EntityTooLarge", S3Http.put(frank, "/frank-1/second", random(600 << 10, 62)));
+      assertError(404, "NoSuchKey", S3Http.get(frank, "/frank-1/second"));
+      assertOk(S3Http.put(frank, "/frank-2/elsewhere", random(600 << 10, 63))); // the limit is per bucket
+      assertBytes("the object stored before the refusal", first, S3Http.get(frank, "/frank-1/first"));
+      cloud.eucaConf("--set-property", "walrus.max.bucket.size.mb=2").assertOk();
+      assertOk(S3Http.put(frank, "/frank-1/second", random(600 << 10, 62)));
+    } finally {
+      cloud.eucaConf("--set-property", "walrus.max.buckets.per.user=5").assertOk();
+      cloud.eucaConf("--set-property", "walrus.max.bucket.size.mb=5120").assertOk();
+    }
+  }
+
+  @Test
+  @Order(7)
+  void aWrongChecksumIsRefusedAndNothingIsStored() throws Exception {
+    Credentials gina = WalrusCloud.addUser(cloud, "gina", "gina@example.com"); // the administrator has 5 buckets
+    assertOk(S3Http.put(gina, "/sums", new byte[0]));
+    byte[] old = "the old version".getBytes(StandardCharsets.UTF_8);
+    assertOk(S3Http.put(gina, "/sums/kept", old));
+    byte[] data = random(300_000, 71);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(data);
+    String right = Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    String wrong = Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue() + 1).array());
+
+    // the Java SDK with a CRC32 given in the x-amz-checksum-crc32 header that is not the body's
+    try (SdkOps sdk = new SdkOps(gina)) {
+      for (String key : List.of("kept", "sdk-new")) {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class,
+            () -> sdk.client().putObject(b -> b.bucket("sums").key(key).checksumCRC32(wrong), RequestBody.fromBytes(data)));
+        assertEquals(400, e.statusCode(), e.toString());
+        assertEquals("BadDigest", e.awsErrorDetails().errorCode(), e.toString());
+      }
+      sdk.client().putObject(b -> b.bucket("sums").key("sdk-right").checksumCRC32(right), RequestBody.fromBytes(data));
+    }
+    // aws-chunked bodies with the checksum in a trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER, v4), sent by hand
+    assertError(400, "BadDigest", trailerPut(gina, "/sums/kept", data, wrong));
+    assertError(400, "BadDigest", trailerPut(gina, "/sums/trailer-new", data, wrong));
+    assertOk(trailerPut(gina, "/sums/trailer-right", data, right));
+
+    assertBytes("the old version of an object whose overwrite had a wrong checksum", old, S3Http.get(gina, "/sums/kept"));
+    assertBytes("stored with the right checksum (SDK)", data, S3Http.get(gina, "/sums/sdk-right"));
+    assertBytes("stored with the right checksum (trailer)", data, S3Http.get(gina, "/sums/trailer-right"));
+    assertEquals(List.of("kept", "sdk-right", "trailer-right"), S3Http.get(gina, "/sums").all("Key"));
+  }
+
+  /** A v4 PUT whose body is UNSIGNED-PAYLOAD (what botocore sends over HTTPS): stored as sent, Content-MD5 still checked. */
+  @Test
+  @Order(8)
+  void anUnsignedPayloadIsStoredAsSent() throws Exception {
+    Credentials ivy = WalrusCloud.addUser(cloud, "ivy", "ivy@example.com");
+    assertOk(S3Http.put(ivy, "/unsigned", new byte[0]));
+    byte[] data = random(200_000, 81);
+    String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(data));
+    assertOk(unsignedPut(ivy, "/unsigned/as-sent", data, md5));
+    assertBytes("an UNSIGNED-PAYLOAD body", data, S3Http.get(ivy, "/unsigned/as-sent"));
+    String otherMd5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(new byte[1]));
+    assertError(400, "BadDigest", unsignedPut(ivy, "/unsigned/as-sent", random(1000, 82), otherMd5));
+    assertBytes("kept after a BadDigest", data, S3Http.get(ivy, "/unsigned/as-sent"));
+  }
+
+  static S3Http.Response unsignedPut(Credentials c, String path, byte[] data, String contentMd5) {
+    Map<String, String> headers = new java.util.TreeMap<>();
+    headers.put("host", S3Http.HOST);
+    headers.put("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+    headers.put("content-md5", contentMd5);
+    S3Http.Request r = S3Http.request("PUT", path).body(data);
+    SigV4.sign(c, "PUT", S3Http.BASE_PATH + path, headers).forEach((k, v) -> {
+      if (!k.equals("host")) {
+        r.header(k, v);
+      }
+    });
+    return r.send();
+  }
+
+  /** A PUT with an aws-chunked body (one chunk) whose trailer carries {@code crc32}, signed v4 (headers only). */
+  static S3Http.Response trailerPut(Credentials c, String path, byte[] data, String crc32) {
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    body.writeBytes(data);
+    body.writeBytes(("\r\n0\r\nx-amz-checksum-crc32:" + crc32 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    Map<String, String> headers = new java.util.TreeMap<>();
+    headers.put("host", S3Http.HOST);
+    headers.put("content-encoding", "aws-chunked");
+    headers.put("x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    headers.put("x-amz-decoded-content-length", Integer.toString(data.length));
+    headers.put("x-amz-trailer", "x-amz-checksum-crc32");
+    S3Http.Request r = S3Http.request("PUT", path).body(body.toByteArray());
+    SigV4.sign(c, "PUT", S3Http.BASE_PATH + path, headers).forEach((k, v) -> {
+      if (!k.equals("host")) {
+        r.header(k, v);
+      }
+    });
+    return r.send();
+  }
+
+  /**
+   * An object of 2 GiB through a CLC whose heap is 256 MB: streamed in and out, never held in memory.
+   * The bytes are made while they are sent, and compared by MD5 (the ETag) while they come back.
+   */
+  @Test
+  @Order(9)
+  void aTwoGigabyteObjectPassesThroughASmallHeap() throws Exception {
+    cloud.stop("cloud");
+    CloudInstallation.await(Duration.ofSeconds(60), "port 8773 closed", () -> CloudInstallation.portOpen(8773) ? null : true);
+    cloud.initd("cloud", "start", Map.of("EUCA_JAVA_OPTS", "-Xmx256m")).assertOk();
+    WalrusCloud.awaitWalrus();
+    String cmdline = Files.readString(Path.of("/proc/" + WalrusCloud.clcPid(cloud) + "/cmdline"));
+    assertTrue(cmdline.contains("-Xmx256m"), "the CLC runs with a 256 MB heap: " + cmdline.replace('\0', ' '));
+
+    long size = 2L << 30;
+    Credentials hank = WalrusCloud.addUser(cloud, "hank", "hank@example.com");
+    assertOk(S3Http.put(hank, "/large", new byte[0]));
+    MessageDigest sent = MessageDigest.getInstance("MD5");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest.Builder put = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(S3Http.ENDPOINT + "/large/two-gib")).timeout(Duration.ofMinutes(15))
+        .PUT(java.net.http.HttpRequest.BodyPublishers.fromPublisher(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.security.DigestInputStream(new GeneratedBytes(size, 81), sent)), size));
+    v2Headers(hank, "PUT", "/large/two-gib").forEach(put::header);
+    var putAnswer = http.send(put.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, putAnswer.statusCode(), putAnswer.body());
+    String md5 = java.util.HexFormat.of().formatHex(sent.digest());
+    assertEquals("\"" + md5 + "\"", putAnswer.headers().firstValue("ETag").orElseThrow());
+
+    java.net.http.HttpRequest.Builder get = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(S3Http.ENDPOINT + "/large/two-gib")).timeout(Duration.ofMinutes(15)).GET();
+    v2Headers(hank, "GET", "/large/two-gib").forEach(get::header);
+    var getAnswer = http.send(get.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, getAnswer.statusCode());
+    MessageDigest received = MessageDigest.getInstance("MD5");
+    long n = 0;
+    try (java.io.InputStream in = getAnswer.body()) {
+      byte[] buf = new byte[1 << 16];
+      for (int k; (k = in.read(buf)) > 0; n += k) {
+        received.update(buf, 0, k);
+      }
+    }
+    assertEquals(size, n);
+    assertEquals(md5, java.util.HexFormat.of().formatHex(received.digest()), "the 2 GiB came back byte for byte");
+    assertEquals(204, S3Http.delete(hank, "/large/two-gib").status());
+    assertTrue(ProcessHandle.of(WalrusCloud.clcPid(cloud)).map(ProcessHandle::isAlive).orElse(false), "the CLC still runs");
+  }
+
+  static Map<String, String> v2Headers(Credentials c, String method, String path) {
+    Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
+    h.put("Authorization", S3Http.authorization(c.accessKey(), c.secretKey(), method, path, "", h));
+    return h;
+  }
+
+  /** {@code size} pseudo-random bytes, made as they are read. */
+  static final class GeneratedBytes extends java.io.InputStream {
+    private final Random random;
+    private long left;
+    private final byte[] block = new byte[1 << 16];
+    private int at = block.length;
+
+    GeneratedBytes(long size, long seed) {
+      this.left = size;
+      this.random = new Random(seed);
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (left == 0) {
+        return -1;
+      }
+      if (at == block.length) {
+        random.nextBytes(block);
+        at = 0;
+      }
+      int n = (int) Math.min(Math.min(len, block.length - at), left);
+      System.arraycopy(block, at, b, off, n);
+      at += n;
+      left -= n;
+      return n;
+    }
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   static byte[] random(int size, long seed) {
@@ -281,23 +485,42 @@ class WalrusFaultsIT {
     return sum;
   }
 
-  /** Waits (the cleanup pass may run a little later) until the bukkits folder holds only live bytes. */
+  /** The admin's objects, counted over its buckets. */
+  static int liveObjects() {
+    int n = 0;
+    for (String bucket : S3Http.get(admin, "/").all("Name")) {
+      n += S3Http.get(admin, "/" + bucket).all("Key").size();
+    }
+    return n;
+  }
+
+  /**
+   * Waits (the cleanup pass may run a little later) until the bukkits folder holds only the live
+   * objects: no file left in tmp/ (not even an empty one), one data file per object, and as many
+   * bytes on disk as the objects hold.
+   */
   static void awaitNoStrayBytes() {
     Path bukkits = WalrusCloud.bukkits(cloud);
     CloudInstallation.await(Duration.ofSeconds(60), "no stray bytes in " + bukkits, () -> {
       long onDisk = 0;
+      int files = 0;
+      int temp = 0;
       StringBuilder listing = new StringBuilder();
       try (Stream<Path> s = Files.walk(bukkits)) {
         for (Path p : s.filter(Files::isRegularFile).toList()) {
           onDisk += Files.size(p);
+          files++;
+          temp += p.startsWith(bukkits.resolve("tmp")) ? 1 : 0;
           listing.append(bukkits.relativize(p)).append(' ').append(Files.size(p)).append('\n');
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       long live = liveBytes();
-      if (onDisk != live) {
-        throw new AssertionError("objects hold " + live + " bytes, the bukkits folder " + onDisk + ":\n" + listing);
+      int objects = liveObjects();
+      if (onDisk != live || files != objects || temp != 0) {
+        throw new AssertionError(objects + " objects hold " + live + " bytes, the bukkits folder " + files + " files ("
+            + temp + " in tmp/) of " + onDisk + ":\n" + listing);
       }
       return onDisk;
     });

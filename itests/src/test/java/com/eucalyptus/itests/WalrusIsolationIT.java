@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * delete the first one's private bucket and objects, nor read or change their ACLs (signature v2
  * by hand, v4 through awscli and the Java SDK; anonymous too); after the owner grants access
  * through an AccessControlPolicy, exactly what was granted works. A disabled user's keys stop
- * working at once and work again once enabled.
+ * working at once and work again once enabled. Group grants (authenticated-read, AuthenticatedUsers,
+ * AllUsers) reach exactly the users they name.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalrusIsolationIT {
@@ -154,7 +155,76 @@ class WalrusIsolationIT {
     assertEquals("bob's", back.text());
   }
 
+  @Test
+  @Order(4)
+  void groupGrantsReachAuthenticatedUsersOrEveryone() {
+    ok(S3Http.put(alice, "/alice-groups", new byte[0]));
+    byte[] doc = "for members".getBytes(StandardCharsets.UTF_8);
+    // canned authenticated-read on an object: any user with keys reads it, anonymous does not
+    ok(S3Http.request("PUT", "/alice-groups/members.txt").header("x-amz-acl", "authenticated-read").body(doc).as(alice)
+        .send());
+    S3Http.Response carolReads = S3Http.get(carol, "/alice-groups/members.txt");
+    ok(carolReads);
+    assertEquals("for members", carolReads.text());
+    denied("anonymous reads an authenticated-read object", S3Http.get(null, "/alice-groups/members.txt"));
+    denied("carol overwrites an authenticated-read object", S3Http.put(carol, "/alice-groups/members.txt", "x".getBytes()));
+
+    // an AccessControlPolicy granting the AuthenticatedUsers group READ on the bucket: carol lists, anonymous not
+    String owner = ownerId("/alice-groups");
+    ok(putGroupAcl("/alice-groups", owner, "AuthenticatedUsers", "READ"));
+    S3Http.Response carolLists = S3Http.get(carol, "/alice-groups");
+    ok(carolLists);
+    assertEquals(List.of("members.txt"), carolLists.all("Key"));
+    denied("anonymous lists a bucket open to authenticated users", S3Http.get(null, "/alice-groups"));
+    String acl = S3Http.request("GET", "/alice-groups").query("acl").as(alice).send().text();
+    assertTrue(acl.contains("http://acs.amazonaws.com/groups/global/AuthenticatedUsers"), acl);
+
+    // the AllUsers group READ on the object: anonymous reads it too
+    ok(putGroupAcl("/alice-groups/members.txt", owner, "AllUsers", "READ"));
+    S3Http.Response anonReads = S3Http.get(null, "/alice-groups/members.txt");
+    ok(anonReads);
+    assertEquals("for members", anonReads.text());
+    denied("anonymous writes into the bucket", S3Http.put(null, "/alice-groups/anon.txt", "x".getBytes()));
+
+    // a grant to a user by canonical id (as ListAllMyBuckets shows it to that user); an unknown id is refused
+    ok(S3Http.put(alice, "/alice-groups/by-id.txt", doc));
+    denied("carol before the grant by id", S3Http.get(carol, "/alice-groups/by-id.txt"));
+    String carolId = S3Http.get(carol, "/").all("ID").get(0);
+    ok(putUserAcl("/alice-groups/by-id.txt", owner, carolId));
+    ok(S3Http.get(carol, "/alice-groups/by-id.txt"));
+    denied("bob, not granted", S3Http.get(bob, "/alice-groups/by-id.txt"));
+    S3Http.Response unknown = putUserAcl("/alice-groups/by-id.txt", owner, "f".repeat(64));
+    assertEquals(400, unknown.status(), unknown.toString());
+    assertEquals("InvalidArgument", unknown.errorCode(), unknown.toString());
+    ok(S3Http.get(carol, "/alice-groups/by-id.txt")); // the refused ACL changed nothing
+  }
+
+  /** PUT ?acl with a full AccessControlPolicy: owner FULL_CONTROL plus READ for a user by canonical id. */
+  static S3Http.Response putUserAcl(String path, String owner, String userId) {
+    String xml = "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>" + owner
+        + "</ID></Owner><AccessControlList>"
+        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>"
+        + owner + "</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant>"
+        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>"
+        + userId + "</ID></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>";
+    return S3Http.request("PUT", path).query("acl").header("Content-Type", "application/xml").body(xml).as(alice)
+        .send();
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** PUT ?acl with a full AccessControlPolicy: owner FULL_CONTROL plus {@code permission} for a group. */
+  static S3Http.Response putGroupAcl(String path, String owner, String group, String permission) {
+    String xml = "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>" + owner
+        + "</ID></Owner><AccessControlList>"
+        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>"
+        + owner + "</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant>"
+        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\">"
+        + "<URI>http://acs.amazonaws.com/groups/global/" + group + "</URI></Grantee><Permission>" + permission
+        + "</Permission></Grant></AccessControlList></AccessControlPolicy>";
+    return S3Http.request("PUT", path).query("acl").header("Content-Type", "application/xml").body(xml).as(alice)
+        .send();
+  }
 
   static void aliceStillHasHerData() {
     S3Http.Response r = S3Http.get(alice, "/alice-private/secret.txt");

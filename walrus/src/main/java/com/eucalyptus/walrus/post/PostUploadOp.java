@@ -3,6 +3,7 @@ package com.eucalyptus.walrus.post;
 import com.eucalyptus.walrus.S3Exception;
 import com.eucalyptus.walrus.acl.AccessControlList;
 import com.eucalyptus.walrus.acl.Permission;
+import com.eucalyptus.walrus.auth.PostPolicy;
 import com.eucalyptus.walrus.auth.S3Authenticator;
 import com.eucalyptus.walrus.auth.WalrusUser;
 import com.eucalyptus.walrus.http.S3Call;
@@ -29,7 +30,8 @@ import java.util.TreeMap;
 /**
  * Browser POST form upload: a multipart/form-data POST to the bucket whose fields come before the
  * file. The fields are read (small), the policy's signature checked by the authenticator and its
- * conditions here, then the file part is streamed to disk and committed like a PUT. Answers with
+ * conditions here (with the authenticator's {@link PostPolicy}: one reading of a policy for both), then
+ * the file part is streamed to disk and committed like a PUT. Answers with
  * success_action_redirect (303), or success_action_status 200/201 (PostResponse XML)/204.
  */
 public final class PostUploadOp implements WalrusFilter.PostHandler {
@@ -90,7 +92,7 @@ public final class PostUploadOp implements WalrusFilter.PostHandler {
       Map<String, String> checked = new LinkedHashMap<>(fields);
       checked.put("bucket", bucket);
       checked.put("key", key);
-      policy.check(checked);
+      policy.check(checked, -1); // the file's size: once it is read, below
     }
     BucketEntity b = ctx.meta().tx(s -> Metadata.bucket(s, bucket));
     Optional<String> caller = user.map(WalrusUser::canonicalId);
@@ -100,7 +102,7 @@ public final class PostUploadOp implements WalrusFilter.PostHandler {
     String ownerId = caller.orElse(b.ownerId);
     AccessControlList acl = AccessControlList.canned(fields.get("acl"), ownerId, b.ownerId);
     StoredHeaders headers = headers(fields);
-    long limit = Math.min(OpsContext.MAX_PUT_BYTES, policy == null ? Long.MAX_VALUE : policy.maxLength());
+    long limit = Math.min(OpsContext.MAX_PUT_BYTES, policy == null ? Long.MAX_VALUE : policy.maxFileSize());
     limit = Math.min(limit, Math.max(0, ctx.maxBucketBytes() - ctx.meta().tx(s -> Metadata.bucketBytes(s, bucket))));
     ObjectFiles.Written w;
     try {
@@ -110,7 +112,7 @@ public final class PostUploadOp implements WalrusFilter.PostHandler {
     }
     try {
       if (policy != null) {
-        policy.checkLength(w.size());
+        policy.checkFileSize(w.size());
       }
     } catch (S3Exception e) {
       ctx.files().discard(w.id());

@@ -94,7 +94,8 @@ class WalrusHttpTest {
     new Random(7).nextBytes(data);
     String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
     HttpResponse<byte[]> put = call("PUT", S + "/photos/a/b%20c.bin", "alice", data, "Content-Type", "image/x-test",
-        "x-amz-meta-Colour", "blue", "Cache-Control", "max-age=60", "Content-Disposition", "attachment");
+        "x-amz-meta-Colour", "blue", "Cache-Control", "max-age=60", "Content-Disposition", "attachment",
+        "Content-Encoding", "identity", "Content-Language", "de", "Expires", "Thu, 01 Dec 2094 16:00:00 GMT");
     assertEquals(200, put.statusCode(), text(put));
     assertEquals("\"" + md5 + "\"", put.headers().firstValue("ETag").orElseThrow());
 
@@ -105,11 +106,33 @@ class WalrusHttpTest {
     assertEquals("blue", get.headers().firstValue("x-amz-meta-colour").orElseThrow());
     assertEquals("max-age=60", get.headers().firstValue("Cache-Control").orElseThrow());
     assertEquals("attachment", get.headers().firstValue("Content-Disposition").orElseThrow());
+    assertEquals("identity", get.headers().firstValue("Content-Encoding").orElseThrow());
+    assertEquals("de", get.headers().firstValue("Content-Language").orElseThrow());
+    assertEquals("Thu, 01 Dec 2094 16:00:00 GMT", get.headers().firstValue("Expires").orElseThrow());
     assertTrue(get.headers().firstValue("Last-Modified").orElseThrow().endsWith("GMT"));
 
     HttpResponse<byte[]> head = call("HEAD", S + "/photos/a/b%20c.bin", "alice", null);
     assertEquals(200, head.statusCode());
     assertEquals("3000000", head.headers().firstValue("Content-Length").orElseThrow());
+    assertEquals("blue", head.headers().firstValue("x-amz-meta-colour").orElseThrow());
+    assertEquals("Thu, 01 Dec 2094 16:00:00 GMT", head.headers().firstValue("Expires").orElseThrow());
+
+    // HEAD bucket: the owner 200, another user 403, a bucket that does not exist 404 (no bodies)
+    assertEquals(200, call("HEAD", S + "/photos", "alice", null).statusCode());
+    assertEquals(403, call("HEAD", S + "/photos", "bob", null).statusCode());
+    assertEquals(404, call("HEAD", S + "/no-such-bucket", "alice", null).statusCode());
+    // GetBucketLocation: empty without a constraint, the constraint given at creation otherwise
+    assertTrue(text(call("GET", S + "/photos?location", "alice", null)).matches("(?s).*<LocationConstraint[^>]*></LocationConstraint>.*"),
+        text(call("GET", S + "/photos?location", "alice", null)));
+    String config = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        + "<LocationConstraint>eucalyptus</LocationConstraint></CreateBucketConfiguration>";
+    assertEquals(200, call("PUT", S + "/placed", "alice", config.getBytes()).statusCode());
+    String location = text(call("GET", S + "/placed?location", "alice", null));
+    assertTrue(location.contains(">eucalyptus</LocationConstraint>"), location);
+    assertError(call("GET", S + "/placed?location", "bob", null), 403, "AccessDenied");
+    assertEquals("eucalyptus", call("HEAD", S + "/placed", "alice", null).headers().firstValue("x-amz-bucket-region").orElseThrow());
+    assertError(call("PUT", S + "/badconfig", "alice", "<CreateBucketConfiguration>".getBytes()), 400, "MalformedXML");
+    assertEquals(204, call("DELETE", S + "/placed", "alice", null).statusCode());
 
     assertError(call("DELETE", S + "/photos", "alice", null), 409, "BucketNotEmpty");
     assertEquals(204, call("DELETE", S + "/photos/a/b%20c.bin", "alice", null).statusCode());
@@ -281,6 +304,16 @@ class WalrusHttpTest {
     assertTrue(text(d).contains("<Deleted><Key>src</Key></Deleted>") && text(d).contains("<Key>none</Key>"), text(d));
     String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest("x".getBytes()));
     assertError(call("POST", S + "/bk1?delete", "alice", del.getBytes(), "Content-MD5", md5), 400, "BadDigest");
+    assertEquals(1, w.filesOnDisk().size());
+    // with the body's own Content-MD5 (older SDKs, boto, awscli 2.9): accepted
+    call("PUT", S + "/bk1/again", "alice", "again".getBytes());
+    String del2 = "<Delete><Quiet>true</Quiet><Object><Key>again</Key></Object></Delete>";
+    String rightMd5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(del2.getBytes()));
+    HttpResponse<byte[]> d2 = call("POST", S + "/bk1?delete", "alice", del2.getBytes(), "Content-MD5", rightMd5);
+    assertEquals(200, d2.statusCode(), text(d2));
+    assertFalse(text(d2).contains("<Deleted>"), "Quiet lists only failures: " + text(d2));
+    assertError(call("GET", S + "/bk1/again", "alice", null), 404, "NoSuchKey");
+    assertError(call("POST", S + "/bk1?delete", "bob", del2.getBytes()), 403, "AccessDenied");
     assertEquals(1, w.filesOnDisk().size());
 
     for (int i = 2; i <= 5; i++) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eucalyptus.walrus.S3Exception;
+import com.eucalyptus.walrus.auth.PostPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -84,18 +85,18 @@ class PostFormTest {
         + " [\"content-length-range\", 10, 20]]}");
     Map<String, String> f = new HashMap<>(Map.of("bucket", "b", "key", "user/x", "acl", "public-read", "content-type", "a/b",
         "policy", "...", "signature", "...", "awsaccesskeyid", "..."));
-    assertDoesNotThrow(() -> p.check(f));
+    assertDoesNotThrow(() -> p.check(f, -1));
     f.put("key", "other/x");
-    assertEquals("AccessDenied", assertThrows(S3Exception.class, () -> p.check(f)).code());
+    assertEquals("AccessDenied", assertThrows(S3Exception.class, () -> p.check(f, -1)).code());
     f.put("key", "user/x");
     f.put("x-amz-meta-extra", "1");
-    assertTrue(assertThrows(S3Exception.class, () -> p.check(f)).getMessage().contains("Extra input fields: x-amz-meta-extra"));
+    assertTrue(assertThrows(S3Exception.class, () -> p.check(f, -1)).getMessage().contains("Extra input fields: x-amz-meta-extra"));
     f.remove("x-amz-meta-extra");
     f.put("x-ignore-me", "1");
-    assertDoesNotThrow(() -> p.check(f));
-    assertEquals("EntityTooSmall", assertThrows(S3Exception.class, () -> p.checkLength(9)).code());
-    assertEquals("EntityTooLarge", assertThrows(S3Exception.class, () -> p.checkLength(21)).code());
-    assertDoesNotThrow(() -> p.checkLength(20));
+    assertDoesNotThrow(() -> p.check(f, -1));
+    assertEquals("EntityTooSmall", assertThrows(S3Exception.class, () -> p.checkFileSize(9)).code());
+    assertEquals("EntityTooLarge", assertThrows(S3Exception.class, () -> p.checkFileSize(21)).code());
+    assertDoesNotThrow(() -> p.checkFileSize(20));
     assertEquals("InvalidPolicyDocument", assertThrows(S3Exception.class, () -> policy("{\"conditions\": [")).code());
     assertEquals("InvalidPolicyDocument", assertThrows(S3Exception.class, () -> policy("{\"expiration\": 1}")).code());
   }

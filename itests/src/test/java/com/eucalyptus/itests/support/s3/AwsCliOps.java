@@ -90,6 +90,22 @@ public final class AwsCliOps implements S3Ops {
     run("s3api", "delete-object", "--bucket", bucket, "--key", key);
   }
 
+  /** s3api delete-objects (awscli 2.9 sends the body's Content-MD5). */
+  @Override
+  public void deleteAll(String bucket) {
+    List<String> keys = allKeysPaged(bucket, 1000);
+    StringBuilder json = new StringBuilder("{\"Objects\":[");
+    for (int i = 0; i < keys.size(); i++) {
+      json.append(i == 0 ? "" : ",").append("{\"Key\":\"").append(keys.get(i).replace("\\", "\\\\").replace("\"", "\\\""))
+          .append("\"}");
+    }
+    String out = run("s3api", "delete-objects", "--bucket", bucket, "--delete", json.append("]}").toString(), "--output",
+        "json").stdout();
+    if (out.contains("\"Errors\"")) {
+      throw new AssertionError("delete-objects: " + out);
+    }
+  }
+
   @Override
   public Listing list(String bucket, String prefix, String delimiter) {
     String out = run("s3api", "list-objects-v2", "--no-paginate", "--bucket", bucket, "--prefix", prefix,
@@ -162,6 +178,11 @@ public final class AwsCliOps implements S3Ops {
         + "{\"Grantee\":{\"Type\":\"CanonicalUser\",\"ID\":\"" + owner + "\"},\"Permission\":\"FULL_CONTROL\"},"
         + "{\"Grantee\":{\"Type\":\"AmazonCustomerByEmail\",\"EmailAddress\":\"" + email + "\"},\"Permission\":\"READ\"}]}";
     run("s3api", "put-object-acl", "--bucket", bucket, "--key", key, "--access-control-policy", policy);
+  }
+
+  @Override
+  public String presignedSignatureVersion() {
+    return "v4";
   }
 
   @Override

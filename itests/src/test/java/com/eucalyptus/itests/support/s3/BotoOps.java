@@ -63,6 +63,12 @@ public final class BotoOps implements S3Ops {
     run("del", bucket, key);
   }
 
+  /** bucket.delete_keys: boto's multi-object delete, sent with Content-MD5. */
+  @Override
+  public void deleteAll(String bucket) {
+    run("delall", bucket);
+  }
+
   @Override
   public Listing list(String bucket, String prefix, String delimiter) {
     String out = run("ls", bucket, prefix, delimiter).stdout();
@@ -102,6 +108,11 @@ public final class BotoOps implements S3Ops {
   @Override
   public void grantRead(String bucket, String key, String email) {
     run("grant-email", bucket, key, email);
+  }
+
+  @Override
+  public String presignedSignatureVersion() {
+    return "v2";
   }
 
   @Override

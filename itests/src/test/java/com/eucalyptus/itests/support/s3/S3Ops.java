@@ -25,6 +25,9 @@ public interface S3Ops {
 
   void delete(String bucket, String key);
 
+  /** Deletes every object of the bucket with the client's multi-object delete (POST ?delete). */
+  void deleteAll(String bucket);
+
   /** One listing with a delimiter. */
   Listing list(String bucket, String prefix, String delimiter);
 
@@ -49,6 +52,9 @@ public interface S3Ops {
 
   /** A presigned GET URL for the object, valid for a few minutes. */
   String presignedGet(String bucket, String key);
+
+  /** The signature version of this client's presigned URLs: "v2" (Signature=) or "v4" (X-Amz-Signature=). */
+  String presignedSignatureVersion();
 
   record Listing(List<String> keys, List<String> prefixes) {
   }

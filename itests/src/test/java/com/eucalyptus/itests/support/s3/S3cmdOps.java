@@ -119,6 +119,12 @@ public final class S3cmdOps implements S3Ops {
     run("del", uri(bucket, key));
   }
 
+  /** del --recursive --force: s3cmd lists the bucket and deletes in batches (POST ?delete with Content-MD5). */
+  @Override
+  public void deleteAll(String bucket) {
+    run("del", "--recursive", "--force", "s3://" + bucket);
+  }
+
   @Override
   public Listing list(String bucket, String prefix, String delimiter) {
     if (!delimiter.equals("/")) {
@@ -193,6 +199,12 @@ public final class S3cmdOps implements S3Ops {
   @Override
   public void grantRead(String bucket, String key, String email) {
     run("setacl", "--acl-grant=read:" + email, uri(bucket, key));
+  }
+
+  /** signurl signs with v2 whatever signature_v2 says. */
+  @Override
+  public String presignedSignatureVersion() {
+    return "v2";
   }
 
   @Override

@@ -11,12 +11,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.AccessControlPolicy;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -38,12 +45,28 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class SdkOps implements S3Ops, AutoCloseable {
   private final S3Client s3;
   private final S3Presigner presigner;
+  private final List<Sent> sent = new CopyOnWriteArrayList<>();
 
   public SdkOps(Credentials creds) {
+    this(creds, b -> b);
+  }
+
+  /**
+   * With one setting changed from the defaults by {@code setting} (e.g. request checksums only
+   * where an operation requires them, as some users set for stores other than AWS).
+   */
+  public SdkOps(Credentials creds, java.util.function.UnaryOperator<S3ClientBuilder> setting) {
     StaticCredentialsProvider keys = StaticCredentialsProvider.create(
         AwsBasicCredentials.create(creds.accessKey(), creds.secretKey()));
-    s3 = S3Client.builder().endpointOverride(URI.create(S3Http.ENDPOINT)).forcePathStyle(true)
+    s3 = setting.apply(S3Client.builder()).endpointOverride(URI.create(S3Http.ENDPOINT)).forcePathStyle(true)
         .region(Region.US_EAST_1).credentialsProvider(keys)
+        // only watches what is sent (changes nothing): the tests check the body forms the defaults chose
+        .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            sent.add(new Sent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), context.httpRequest()));
+          }
+        }))
         .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(5)).build()).build();
     presigner = S3Presigner.builder().endpointOverride(URI.create(S3Http.ENDPOINT)).region(Region.US_EAST_1)
         .credentialsProvider(keys)
@@ -92,6 +115,16 @@ public final class SdkOps implements S3Ops, AutoCloseable {
   @Override
   public void delete(String bucket, String key) {
     s3.deleteObject(b -> b.bucket(bucket).key(key));
+  }
+
+  @Override
+  public void deleteAll(String bucket) {
+    List<software.amazon.awssdk.services.s3.model.ObjectIdentifier> ids = allKeysPaged(bucket, 1000).stream()
+        .map(k -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(k).build()).toList();
+    var r = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(ids)));
+    if (!r.errors().isEmpty() || r.deleted().size() != ids.size()) {
+      throw new AssertionError("DeleteObjects of " + ids.size() + " keys: " + r);
+    }
   }
 
   @Override
@@ -168,6 +201,23 @@ public final class SdkOps implements S3Ops, AutoCloseable {
   public String presignedGet(String bucket, String key) {
     return presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
         .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString();
+  }
+
+  @Override
+  public String presignedSignatureVersion() {
+    return "v4";
+  }
+
+  /** The requests this client sent, as they went on the wire (signed, headers final). */
+  public List<Sent> sent() {
+    return List.copyOf(sent);
+  }
+
+  /** One request the SDK sent: its operation name and the signed HTTP request (headers; not the body). */
+  public record Sent(String operation, SdkHttpRequest request) {
+    public String header(String name) {
+      return request.firstMatchingHeader(name).orElse(null);
+    }
   }
 
   @Override
