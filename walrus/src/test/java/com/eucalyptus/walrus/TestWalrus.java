@@ -112,6 +112,11 @@ public final class TestWalrus implements AutoCloseable {
 
   private final class Users implements WalrusUsers {
     @Override
+    public Optional<KeyHolder> holderOf(String accessKey) {
+      return byAccessKey(accessKey).map(u -> new KeyHolder(u, null));
+    }
+
+    @Override
     public Optional<WalrusUser> byAccessKey(String accessKey) {
       return users.values().stream().filter(u -> u.accessKey().equals(accessKey)).findFirst();
     }

@@ -30,8 +30,11 @@ public final class AccountsWalrusUsers implements WalrusUsers {
   }
 
   private static Optional<WalrusUser> enabled(Optional<Accounts.User> u) {
-    return u.filter(Accounts.User::enabled).map(a -> new WalrusUser(a.name(), canonicalId(a.name()), a.email(), a.admin(),
-        a.accessKey(), a.secretKey()));
+    return u.filter(Accounts.User::enabled).map(AccountsWalrusUsers::walrusUser);
+  }
+
+  private static WalrusUser walrusUser(Accounts.User a) {
+    return new WalrusUser(a.name(), canonicalId(a.name()), a.email(), a.admin(), a.accessKey(), a.secretKey());
   }
 
   @Override
@@ -39,13 +42,14 @@ public final class AccountsWalrusUsers implements WalrusUsers {
     return accessKey == null ? Optional.empty() : enabled(accounts.findByAccessKey(accessKey));
   }
 
-  /** Walrus then answers AccessDenied with these words, the EC2 API AuthFailure; an unknown key stays InvalidAccessKeyId. */
+  /** A refused holder makes Walrus answer AccessDenied with these words (the EC2 API AuthFailure). */
   @Override
-  public Optional<String> whyKeyRefused(String accessKey) {
-    return accounts.refusal(accessKey).map(r -> switch (r) {
-      case DISABLED -> "is disabled";
-      case NOT_CONFIRMED -> "is not active yet: it must be approved and confirmed";
-    });
+  public Optional<KeyHolder> holderOf(String accessKey) {
+    return accounts.findByAccessKey(accessKey).map(a -> new KeyHolder(walrusUser(a), a.enabled() ? null
+        : accounts.refusal(accessKey).map(r -> switch (r) {
+          case DISABLED -> "is disabled";
+          case NOT_CONFIRMED -> "is not active yet: it must be approved and confirmed";
+        }).orElse("is not active")));
   }
 
   @Override

@@ -48,7 +48,7 @@ class AccountsWalrusUsersTest {
       Accounts.User dave = accounts.add("dave", "dave@example.com", false, "dave-pw-1", false).orElseThrow();
       AccountsWalrusUsers users = new AccountsWalrusUsers(accounts);
 
-      assertEquals("carol", users.signer(carol.accessKey()).name());
+      assertEquals("carol", users.keyHolder(carol.accessKey()).signer().name());
       assertEquals("AccessDenied: The account of this access key is not active yet: it must be approved and confirmed.",
           refusal(users, dave.accessKey()));
       accounts.setEnabled("carol", false);
@@ -56,7 +56,7 @@ class AccountsWalrusUsersTest {
       accounts.setEnabled("dave", false);
       assertEquals("AccessDenied: The account of this access key is disabled.", refusal(users, dave.accessKey()));
       accounts.setEnabled("carol", true);
-      assertEquals("carol", users.signer(carol.accessKey()).name(), "enabled again, the key works again");
+      assertEquals("carol", users.keyHolder(carol.accessKey()).signer().name(), "enabled again, the key works again");
 
       accounts.delete("carol");
       assertEquals("InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.",
@@ -68,7 +68,7 @@ class AccountsWalrusUsersTest {
 
   private static String refusal(AccountsWalrusUsers users, String accessKey) {
     com.eucalyptus.walrus.S3Exception e = org.junit.jupiter.api.Assertions.assertThrows(
-        com.eucalyptus.walrus.S3Exception.class, () -> users.signer(accessKey));
+        com.eucalyptus.walrus.S3Exception.class, () -> users.keyHolder(accessKey).signer());
     assertEquals(403, e.status());
     return e.code() + ": " + e.getMessage();
   }

@@ -105,10 +105,11 @@ public final class SignatureAuthenticator implements S3Authenticator {
         throw S3AuthErrors.invalidArgument("Bucket POST must contain a field named '" + (accessKey == null
             ? "AWSAccessKeyId" : "Signature") + "'.  If it is specified, please check the order of the fields.");
       }
-      user = users.signer(accessKey);
-      if (!Hmacs.sameSignature(signature, SignatureV2.sign(user.secretKey(), policy))) {
+      WalrusUsers.KeyHolder holder = users.keyHolder(accessKey);
+      if (!Hmacs.sameSignature(signature, SignatureV2.sign(holder.user().secretKey(), policy))) {
         throw new SignatureMismatchException(policy, null, signature);
       }
+      user = holder.signer();
     }
     PostPolicy.parse(policy).checkNotExpired(clock.instant());
     return Optional.of(user);
@@ -137,12 +138,12 @@ public final class SignatureAuthenticator implements S3Authenticator {
     if (!c.scope().service().equals("s3")) {
       throw S3AuthErrors.invalidArgument("Invalid X-Amz-Credential: the service must be s3");
     }
-    WalrusUser user = users.signer(c.accessKey());
+    WalrusUsers.KeyHolder holder = users.keyHolder(c.accessKey());
     if (!Hmacs.sameSignature(signature.toLowerCase(java.util.Locale.ROOT),
-        SigV4Scope.sign(c.scope().signingKey(user.secretKey()), policy))) {
+        SigV4Scope.sign(c.scope().signingKey(holder.user().secretKey()), policy))) {
       throw new SignatureMismatchException(policy, null, signature);
     }
-    return user;
+    return holder.signer();
   }
 
   /** The region this cloud calls itself. */

@@ -59,12 +59,12 @@ final class SignatureV2 {
     if (Duration.between(when, clock.instant()).abs().compareTo(SignatureAuthenticator.MAX_SKEW) > 0) {
       throw S3AuthErrors.requestTimeTooSkewed();
     }
-    WalrusUser user = users.signer(accessKey);
+    WalrusUsers.KeyHolder holder = users.keyHolder(accessKey);
     // with x-amz-date the Date line is empty (x-amz-date is signed among the x-amz-* headers);
     // a client that sends both may still have signed its Date line
     List<String> dateLines = amzDate == null ? List.of(date) : date == null ? List.of("") : List.of("", date);
-    check(r, target, user, dateLines, signature);
-    return user;
+    check(r, target, holder.user(), dateLines, signature);
+    return holder.signer();
   }
 
   /** The presigned query form: AWSAccessKeyId, Expires (seconds since the epoch), Signature. */
@@ -85,9 +85,9 @@ final class SignatureV2 {
     if (clock.instant().getEpochSecond() > expiresAt) {
       throw S3AuthErrors.expired();
     }
-    WalrusUser user = users.signer(accessKey);
-    check(r, target, user, List.of(expires), signature);
-    return user;
+    WalrusUsers.KeyHolder holder = users.keyHolder(accessKey);
+    check(r, target, holder.user(), List.of(expires), signature);
+    return holder.signer();
   }
 
   /**

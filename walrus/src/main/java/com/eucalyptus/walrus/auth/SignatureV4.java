@@ -70,10 +70,10 @@ final class SignatureV4 {
     if (payloadHash == null) {
       throw S3AuthErrors.invalidRequest("Missing required header for this request: x-amz-content-sha256");
     }
-    WalrusUser user = users.signer(credential.accessKey());
-    byte[] signingKey = credential.scope().signingKey(user.secretKey());
+    WalrusUsers.KeyHolder holder = users.keyHolder(credential.accessKey());
+    byte[] signingKey = credential.scope().signingKey(holder.user().secretKey());
     check(r, credential.scope(), signingKey, amzDate, headerList(signedHeaders), payloadHash, false, signature);
-    return new Verified(user, new ChunkSigner(signingKey, amzDate, credential.scope().value(), signature));
+    return new Verified(holder.signer(), new ChunkSigner(signingKey, amzDate, credential.scope().value(), signature));
   }
 
   Verified verifyPresigned(SignedRequest r) throws S3Exception {
@@ -116,12 +116,12 @@ final class SignatureV4 {
       throw S3AuthErrors.queryParametersError("Invalid credential date \"" + credential.scope().date()
           + "\". This date is not the same as X-Amz-Date: \"" + amzDate.substring(0, 8) + "\".");
     }
-    WalrusUser user = users.signer(credential.accessKey());
-    byte[] signingKey = credential.scope().signingKey(user.secretKey());
+    WalrusUsers.KeyHolder holder = users.keyHolder(credential.accessKey());
+    byte[] signingKey = credential.scope().signingKey(holder.user().secretKey());
     String payloadHash = r.param("X-Amz-Content-Sha256");
     check(r, credential.scope(), signingKey, amzDate, headerList(signedHeaders),
         payloadHash == null ? UNSIGNED_PAYLOAD : payloadHash, true, signature);
-    return new Verified(user, null);
+    return new Verified(holder.signer(), null);
   }
 
   /**

@@ -18,25 +18,34 @@ public interface WalrusUsers {
   Optional<WalrusUser> byEmail(String email);
 
   /**
-   * Why the user holding {@code accessKey} may not use the cloud now, as the end of a sentence
-   * ("is disabled"); empty when no user holds the key (unknown or deleted) or its user is enabled.
+   * The user holding {@code accessKey} in whatever state, and why they may not use the cloud now
+   * (the end of a sentence, "is disabled"; null when they may); empty when nobody holds the key
+   * (never issued, or its user deleted).
    */
-  default Optional<String> whyKeyRefused(String accessKey) {
-    return Optional.empty();
-  }
+  Optional<KeyHolder> holderOf(String accessKey);
 
   /**
-   * The enabled user holding {@code accessKey}, as a request's signer. A key nobody holds (never
-   * issued, or its user deleted) is S3's 403 InvalidAccessKeyId; the key of a user who exists but
-   * may not use the cloud (disabled by the administrator, a sign-up not yet confirmed) is 403
-   * AccessDenied saying why, as the EC2 API answers AuthFailure for it.
+   * Whoever holds {@code accessKey}: the request's claimed signer, whose secret key checks the
+   * signature. A key nobody holds is S3's 403 InvalidAccessKeyId.
    */
-  default WalrusUser signer(String accessKey) throws S3Exception {
-    Optional<WalrusUser> user = byAccessKey(accessKey);
-    if (user.isPresent()) {
-      return user.get();
+  default KeyHolder keyHolder(String accessKey) throws S3Exception {
+    return (accessKey == null ? Optional.<KeyHolder>empty() : holderOf(accessKey))
+        .orElseThrow(S3AuthErrors::invalidAccessKeyId);
+  }
+
+  /** A key's holder; see {@link WalrusUsers#holderOf}. */
+  record KeyHolder(WalrusUser user, String refusal) {
+    /**
+     * The signer, once the signature matched. A user who may not use the cloud (disabled by the
+     * administrator, a sign-up not yet confirmed) is 403 AccessDenied saying why, as the EC2 API
+     * answers AuthFailure; asked only after the signature check, so that only the holder of the
+     * secret key learns the account's state.
+     */
+    public WalrusUser signer() throws S3Exception {
+      if (refusal != null) {
+        throw S3AuthErrors.accountNotActive(refusal);
+      }
+      return user;
     }
-    Optional<String> why = accessKey == null ? Optional.empty() : whyKeyRefused(accessKey);
-    throw why.isPresent() ? S3AuthErrors.accountNotActive(why.get()) : S3AuthErrors.invalidAccessKeyId();
   }
 }

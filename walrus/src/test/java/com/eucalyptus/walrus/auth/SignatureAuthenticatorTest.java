@@ -63,18 +63,28 @@ class SignatureAuthenticatorTest {
     assertEquals(403, disabled.status());
     assertEquals("AccessDenied", disabled.code());
     assertEquals("The account of this access key is disabled.", disabled.getMessage());
-    // the same for signature v2 (header and presigned) and for browser POST forms
+    // the same for signature v2 (header and presigned) and for browser POST forms, each signed
+    // with the disabled user's secret key
+    String secret = TestUsers.AWS_EXAMPLE.secretKey();
+    String headerSignature = SignatureV2.sign(secret, "GET\n\n\nFri, 24 May 2013 00:00:00 GMT\n/examplebucket/test.txt");
     S3Exception v2 = assertThrows(S3Exception.class, () -> auth.authenticate(TestRequest.of("GET", "/test.txt")
         .header("Host", "examplebucket.s3.amazonaws.com").header("Date", "Fri, 24 May 2013 00:00:00 GMT")
-        .header("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:c2lnbmF0dXJl").build(), TEST_TXT));
+        .header("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:" + headerSignature).build(), TEST_TXT));
     assertEquals("AccessDenied", v2.code());
+    String presignature = SignatureV2.sign(secret, "GET\n\n\n1369353600\n/examplebucket/test.txt");
     S3Exception presigned = assertThrows(S3Exception.class, () -> auth.authenticate(TestRequest.of("GET",
-        "/test.txt?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1369353600&Signature=c2ln")
+        "/test.txt?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1369353600&Signature="
+            + java.net.URLEncoder.encode(presignature, java.nio.charset.StandardCharsets.UTF_8))
         .header("Host", "examplebucket.s3.amazonaws.com").build(), TEST_TXT));
     assertEquals("AccessDenied", presigned.code());
     S3Exception post = assertThrows(S3Exception.class, () -> auth.verifyPostPolicy(java.util.Map.of(
-        "policy", "e30=", "awsaccesskeyid", "AKIAIOSFODNN7EXAMPLE", "signature", "c2ln")));
+        "policy", "e30=", "awsaccesskeyid", "AKIAIOSFODNN7EXAMPLE", "signature", SignatureV2.sign(secret, "e30="))));
     assertEquals("AccessDenied", post.code());
+    // without the secret key nothing about the account is told: a forged signature is just that
+    S3Exception forged = assertThrows(S3Exception.class, () -> auth.authenticate(TestRequest.of("GET", "/test.txt")
+        .header("Host", "examplebucket.s3.amazonaws.com").header("Date", "Fri, 24 May 2013 00:00:00 GMT")
+        .header("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:c2lnbmF0dXJl").build(), TEST_TXT));
+    assertEquals("SignatureDoesNotMatch", forged.code());
 
     users.delete("AKIAIOSFODNN7EXAMPLE");
     S3Exception deleted = assertThrows(S3Exception.class, () -> auth.authenticate(awsGetObject().build(), TEST_TXT));

@@ -13,7 +13,7 @@ final class TestUsers implements WalrusUsers {
       "WKYALICEACCESSKEY123", "aliceSecretKey/0123456789abcdefghijklmnop");
 
   private final Map<String, WalrusUser> byKey = new LinkedHashMap<>();
-  private final Map<String, String> refused = new LinkedHashMap<>();
+  private final Map<String, KeyHolder> refused = new LinkedHashMap<>();
 
   TestUsers(WalrusUser... users) {
     for (WalrusUser u : users) {
@@ -23,8 +23,7 @@ final class TestUsers implements WalrusUsers {
 
   /** Disabling a user: the CLC's implementation stops returning them and says why their key is refused. */
   void disable(String accessKey) {
-    byKey.remove(accessKey);
-    refused.put(accessKey, "is disabled");
+    refused.put(accessKey, new KeyHolder(byKey.remove(accessKey), "is disabled"));
   }
 
   /** Deleting a user: nobody holds the key any more. */
@@ -34,8 +33,8 @@ final class TestUsers implements WalrusUsers {
   }
 
   @Override
-  public Optional<String> whyKeyRefused(String accessKey) {
-    return Optional.ofNullable(refused.get(accessKey));
+  public Optional<KeyHolder> holderOf(String accessKey) {
+    return byAccessKey(accessKey).map(u -> new KeyHolder(u, null)).or(() -> Optional.ofNullable(refused.get(accessKey)));
   }
 
   private Optional<WalrusUser> find(Function<WalrusUser, String> field, String value) {
