@@ -143,6 +143,17 @@ public final class WalrusFilter implements Filter {
         && type.toLowerCase().startsWith("multipart/form-data") && req.getHeader("Authorization") == null;
   }
 
+  private static boolean bodyLeftUnread(HttpServletRequest req) {
+    if (req.getContentLengthLong() <= 0 && req.getHeader("Transfer-Encoding") == null) {
+      return false;
+    }
+    try {
+      return !req.getInputStream().isFinished();
+    } catch (IllegalStateException | IOException e) {
+      return true;
+    }
+  }
+
   static void error(HttpServletRequest req, HttpServletResponse resp, String requestId, S3Exception e) throws IOException {
     if (resp.isCommitted()) {
       LOG.info("walrus {} {}: {} after the answer began", req.getMethod(), req.getRequestURI(), e.code());
@@ -156,7 +167,13 @@ public final class WalrusFilter implements Filter {
     resp.reset();
     resp.setHeader("x-amz-request-id", requestId);
     resp.setHeader("x-amz-id-2", requestId);
+    resp.setHeader("Server", "Walrus");
     resp.setStatus(e.status());
+    if (bodyLeftUnread(req)) {
+      // the refusal came before the body was read: say the connection ends here, or a client
+      // that reuses it would find it closed under its next request (Jetty cannot drain a large body)
+      resp.setHeader("Connection", "close");
+    }
     if (e.status() == 416) {
       resp.setHeader("Content-Range", "bytes */*");
     }

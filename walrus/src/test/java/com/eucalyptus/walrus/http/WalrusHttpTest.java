@@ -442,6 +442,8 @@ class WalrusHttpTest {
     r = call("POST", S + "/forms", null, form(boundary, new byte[200000], "key", "up/big", "policy", policy, "x-test-user",
         "alice", "success_action_status", "201", "Content-Type", "image/jpeg"), "Content-Type", "multipart/form-data; boundary=" + boundary);
     assertError(r, 400, "EntityTooLarge");
+    // refused before the whole body was read: the client is told not to reuse the connection
+    assertEquals("close", r.headers().firstValue("Connection").orElse(""), r.headers().toString());
     r = call("POST", S + "/forms", null, form(boundary, data, "key", "anon"), "Content-Type", "multipart/form-data; boundary=" + boundary);
     assertError(r, 403, "AccessDenied");
     call("PUT", S + "/forms?acl", "alice", null, "x-amz-acl", "public-read-write");
