@@ -13,12 +13,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A browser's POST form upload, built by hand and sent as plain HTTP multipart/form-data: a policy
@@ -56,11 +53,7 @@ public final class PostForm {
       f.put("x-amz-credential", credential);
       f.put("x-amz-date", amzDate);
       f.put("policy", policyB64);
-      byte[] k = hmac(("AWS4" + c.secretKey()).getBytes(StandardCharsets.UTF_8), day);
-      k = hmac(k, "us-east-1");
-      k = hmac(k, "s3");
-      k = hmac(k, "aws4_request");
-      f.put("x-amz-signature", HexFormat.of().formatHex(hmac(k, policyB64)));
+      f.put("x-amz-signature", SigV4.signature(c, day, policyB64));
     } else {
       f.put("AWSAccessKeyId", c.accessKey());
       f.put("policy", policyB64);
@@ -96,15 +89,5 @@ public final class PostForm {
 
   private static void write(ByteArrayOutputStream out, String s) {
     out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static byte[] hmac(byte[] key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -40,13 +40,18 @@ public final class SigV4 {
         + "\n" + signedHeaders + "\n" + h.get("x-amz-content-sha256");
     String scope = day + "/us-east-1/s3/aws4_request";
     String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + sha256Hex(canonical);
+    h.put("authorization", "AWS4-HMAC-SHA256 Credential=" + c.accessKey() + "/" + scope + ", SignedHeaders="
+        + signedHeaders + ", Signature=" + signature(c, day, toSign));
+    return h;
+  }
+
+  /** The hex signature of {@code toSign} with the key of {@code day}, us-east-1, s3 (also a POST policy's). */
+  static String signature(Credentials c, String day, String toSign) {
     byte[] key = hmac(("AWS4" + c.secretKey()).getBytes(StandardCharsets.UTF_8), day);
     key = hmac(key, "us-east-1");
     key = hmac(key, "s3");
     key = hmac(key, "aws4_request");
-    h.put("authorization", "AWS4-HMAC-SHA256 Credential=" + c.accessKey() + "/" + scope + ", SignedHeaders="
-        + signedHeaders + ", Signature=" + HexFormat.of().formatHex(hmac(key, toSign)));
-    return h;
+    return HexFormat.of().formatHex(hmac(key, toSign));
   }
 
   private static String sha256Hex(String s) {
