@@ -45,7 +45,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and an anonymous request then see; hands out a presigned URL that curl fetches; finds an object
  * a browser-style POST form put in its bucket; deletes everything again (one key alone, the rest
  * with its multi-object delete). Apart from the round: bucket locations and HEAD bucket, the SDK's
- * ranges, conditional GETs and stored headers, and s3cmd paging past 1000 keys.
+ * ranges, conditional GETs and stored headers, s3cmd paging past 1000 keys, UploadPartCopy (awscli's
+ * multipart copy, the SDK's uploadPartCopy) and ListObjectsV2 start-after / fetch-owner.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalrusClientsIT {
