@@ -45,7 +45,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and an anonymous request then see; hands out a presigned URL that curl fetches; finds an object
  * a browser-style POST form put in its bucket; deletes everything again (one key alone, the rest
  * with its multi-object delete). Apart from the round: bucket locations and HEAD bucket, the SDK's
- * ranges, conditional GETs and stored headers, and s3cmd paging past 1000 keys.
+ * ranges, conditional GETs and stored headers, s3cmd paging past 1000 keys, UploadPartCopy (awscli's
+ * multipart copy, the SDK's uploadPartCopy) and ListObjectsV2 start-after / fetch-owner.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalrusClientsIT {
@@ -296,6 +297,137 @@ class WalrusClientsIT {
     s3cmd.deleteAll("pages");
     assertEquals(List.of(), S3Http.get(c, "/pages").all("Key"), "s3cmd's batch deletes of 1000 and 3 keys");
     s3cmd.removeBucket("pages");
+  }
+
+  /**
+   * awscli copies an object above its multipart threshold (5 MB here) in parts: one UploadPartCopy
+   * with an x-amz-copy-source-range per 5 MB. The copy is byte-identical and keeps the source's
+   * Content-Type, Cache-Control and metadata, as awscli copies them; a range past the source's end
+   * is refused with S3's XML error, which awscli shows.
+   */
+  @Test
+  @Order(12)
+  void awscliCopiesALargeObjectWithUploadPartCopy() {
+    Credentials c = WalrusCloud.addUser(cloud, "cliupc", "cliupc@example.com");
+    AwsCliOps aws = new AwsCliOps(c, work.resolve("awscli-upc"));
+    aws.makeBucket("cli-upc");
+    aws.run("s3api", "put-object", "--bucket", "cli-upc", "--key", "big", "--body", twelveMb.toString(),
+        "--content-type", "application/x-test", "--cache-control", "max-age=60", "--metadata", "colour=blue");
+    String debug = aws.copyInParts("cli-upc", "big", "cli-upc", "copy/big").stderr();
+    long size = 12L << 20;
+    for (String range : List.of("bytes=0-5242879", "bytes=5242880-10485759", "bytes=10485760-" + (size - 1))) {
+      assertTrue(debug.matches("(?s).*'x-amz-copy-source-range': b?'" + range + "'.*"),
+          "awscli sent UploadPartCopy with " + range);
+    }
+    String head = aws.run("s3api", "head-object", "--bucket", "cli-upc", "--key", "copy/big", "--query",
+        "[ETag, ContentType, CacheControl, Metadata.colour, ContentLength]", "--output", "text").stdout().trim();
+    String[] f = head.split("\t");
+    assertTrue(f[0].replace("\"", "").matches("[0-9a-f]{32}-3"), "a copy in 3 parts: " + head);
+    assertEquals(List.of("application/x-test", "max-age=60", "blue", Long.toString(size)),
+        List.of(f).subList(1, 5), "the copy's headers and metadata: " + head);
+    assertSameBytes("awscli's multipart copy", twelveMb, download(aws, "cli-upc", "copy/big"));
+
+    String uploadId = aws.run("s3api", "create-multipart-upload", "--bucket", "cli-upc", "--key", "bad", "--query",
+        "UploadId", "--output", "text").stdout().trim();
+    var refused = aws.run(work.resolve("awscli-upc/aws-config"), "s3api", "upload-part-copy", "--bucket", "cli-upc",
+        "--key", "bad", "--upload-id", uploadId, "--part-number", "1", "--copy-source", "cli-upc/big",
+        "--copy-source-range", "bytes=0-" + size);
+    assertTrue(refused.exitCode() != 0 && refused.stderr().contains("(InvalidArgument)")
+        && refused.stderr().contains("Range specified is not valid for source object of size: " + size),
+        "a copy-source range past the end: " + refused.all());
+    aws.run("s3api", "abort-multipart-upload", "--bucket", "cli-upc", "--key", "bad", "--upload-id", uploadId);
+    aws.deleteAll("cli-upc");
+    aws.removeBucket("cli-upc");
+  }
+
+  /**
+   * The SDK's uploadPartCopy: two parts copied from ranges of one object, a third copied whole
+   * (no range) from another; the result is their bytes in order, with the upload's own headers.
+   * Ranges past the source's end: 400 InvalidArgument, as S3 answers.
+   */
+  @Test
+  @Order(13)
+  void javaSdkUploadPartCopyWithAndWithoutARange() throws IOException {
+    Credentials c = WalrusCloud.addUser(cloud, "sdkupc", "sdkupc@example.com");
+    try (SdkOps sdk = new SdkOps(c)) {
+      S3Client s3 = sdk.client();
+      sdk.makeBucket("sdk-upc");
+      sdk.put("sdk-upc", "twelve", twelveMb);
+      sdk.put("sdk-upc", "five", INPUTS.get("5mb"));
+      String id = s3.createMultipartUpload(b -> b.bucket("sdk-upc").key("joined").contentType("application/x-joined")
+          .metadata(Map.of("made-by", "uploadPartCopy"))).uploadId();
+      long twelve = Files.size(twelveMb);
+      var p1 = sdk.copyPart("sdk-upc", "joined", id, 1, "sdk-upc", "twelve", "bytes=0-5242879");
+      var p2 = sdk.copyPart("sdk-upc", "joined", id, 2, "sdk-upc", "twelve", "bytes=5242880-" + (twelve - 1));
+      var p3 = sdk.copyPart("sdk-upc", "joined", id, 3, "sdk-upc", "five", null);
+      assertEquals("\"" + md5(INPUTS.get("5mb")) + "\"", p3.eTag(), "a part copied whole has the source's MD5");
+      for (String bad : List.of("bytes=0-" + twelve, "bytes=" + twelve + "-" + (twelve + 100))) {
+        var e = sdkError(() -> sdk.copyPart("sdk-upc", "joined", id, 4, "sdk-upc", "twelve", bad));
+        assertEquals(400, e.statusCode(), bad);
+        assertEquals("InvalidArgument", e.awsErrorDetails().errorCode(), bad);
+      }
+      assertEquals(3, s3.listParts(b -> b.bucket("sdk-upc").key("joined").uploadId(id)).parts().size(),
+          "the refused copies stored no part");
+      String etag = s3.completeMultipartUpload(b -> b.bucket("sdk-upc").key("joined").uploadId(id)
+          .multipartUpload(m -> m.parts(p1, p2, p3))).eTag();
+      assertTrue(etag.replace("\"", "").matches("[0-9a-f]{32}-3"), etag);
+
+      Path expected = work.resolve("upc-expected");
+      Files.write(expected, read(twelveMb));
+      Files.write(expected, read(INPUTS.get("5mb")), java.nio.file.StandardOpenOption.APPEND);
+      var head = s3.headObject(b -> b.bucket("sdk-upc").key("joined"));
+      assertEquals("application/x-joined", head.contentType());
+      assertEquals(Map.of("made-by", "uploadPartCopy"), head.metadata());
+      assertEquals(Files.size(expected), head.contentLength());
+      assertSameBytes("the SDK's part copies", expected, download(sdk, "sdk-upc", "joined"));
+      Files.delete(expected);
+      sdk.deleteAll("sdk-upc");
+      sdk.removeBucket("sdk-upc");
+    }
+  }
+
+  /**
+   * ListObjectsV2 start-after and fetch-owner, from awscli and the SDK: only the keys after the
+   * given one (also across pages of one key); Owner only when fetch-owner asks for it.
+   */
+  @Test
+  @Order(14)
+  void listObjectsV2StartAfterAndFetchOwner() {
+    Credentials c = WalrusCloud.addUser(cloud, "lister", "lister@example.com");
+    try (SdkOps sdk = new SdkOps(c)) {
+      S3Client s3 = sdk.client();
+      sdk.makeBucket("v2-list");
+      for (String k : List.of("a", "b", "b/x", "c", "d/e")) {
+        s3.putObject(b -> b.bucket("v2-list").key(k), RequestBody.fromString(k));
+      }
+      String ownerId = s3.getBucketAcl(b -> b.bucket("v2-list")).owner().id();
+
+      var plain = s3.listObjectsV2(b -> b.bucket("v2-list").startAfter("b"));
+      assertEquals("b", plain.startAfter());
+      assertEquals(List.of("b/x", "c", "d/e"), plain.contents().stream().map(o -> o.key()).toList());
+      assertTrue(plain.contents().stream().allMatch(o -> o.owner() == null), "no Owner without fetch-owner: " + plain);
+      var owned = s3.listObjectsV2(b -> b.bucket("v2-list").startAfter("b/x").fetchOwner(true));
+      assertEquals(List.of("c", "d/e"), owned.contents().stream().map(o -> o.key()).toList());
+      for (var o : owned.contents()) {
+        assertEquals(ownerId, o.owner().id(), "fetch-owner: " + owned);
+        assertTrue(o.owner().displayName() != null && !o.owner().displayName().isEmpty(), "fetch-owner: " + owned);
+      }
+      assertEquals(List.of("b/x", "c", "d/e"), s3.listObjectsV2Paginator(b -> b.bucket("v2-list").startAfter("b")
+          .maxKeys(1)).contents().stream().map(o -> o.key()).toList(), "start-after, then one key a page");
+      assertEquals(List.of(), s3.listObjectsV2(b -> b.bucket("v2-list").startAfter("d/e")).contents());
+
+      AwsCliOps aws = new AwsCliOps(c, work.resolve("awscli-lister"));
+      String withOwner = aws.run("s3api", "list-objects-v2", "--bucket", "v2-list", "--start-after", "b",
+          "--fetch-owner", "--query", "Contents[].[Key, Owner.ID]", "--output", "text").stdout().trim();
+      assertEquals("b/x\t" + ownerId + "\nc\t" + ownerId + "\nd/e\t" + ownerId, withOwner.replace("\r", ""));
+      String without = aws.run("s3api", "list-objects-v2", "--bucket", "v2-list", "--start-after", "a",
+          "--no-paginate", "--output", "json").stdout();
+      assertFalse(without.contains("\"Owner\""), "awscli without --fetch-owner: " + without);
+      assertTrue(without.contains("\"StartAfter\": \"a\"") && without.contains("\"Key\": \"b\"")
+          && !without.contains("\"Key\": \"a\""), without);
+      sdk.deleteAll("v2-list");
+      sdk.removeBucket("v2-list");
+    }
   }
 
   static software.amazon.awssdk.services.s3.model.S3Exception sdkError(Runnable call) {

@@ -56,6 +56,28 @@ public record ByteRange(long first, long last) {
     }
   }
 
+  private static final java.util.regex.Pattern COPY_RANGE = java.util.regex.Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})");
+
+  /**
+   * UploadPartCopy's x-amz-copy-source-range, which S3 reads more strictly than a GET's Range:
+   * only "bytes=first-last" (no suffix, no open end), and a range that does not lie wholly inside
+   * the source is refused (400 InvalidArgument), never cut short to a smaller part.
+   */
+  public static ByteRange parseCopySourceRange(String header, long size) throws S3Exception {
+    java.util.regex.Matcher m = COPY_RANGE.matcher(header.trim());
+    if (!m.matches()) {
+      throw new S3Exception(400, "InvalidArgument",
+          "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the"
+              + " zero-based offsets of the first and last bytes to copy");
+    }
+    long first = Long.parseLong(m.group(1));
+    long last = Long.parseLong(m.group(2));
+    if (first > last || last >= size) {
+      throw new S3Exception(400, "InvalidArgument", "Range specified is not valid for source object of size: " + size);
+    }
+    return new ByteRange(first, last);
+  }
+
   private static S3Exception unsatisfiable() {
     return new S3Exception(416, "InvalidRange", "The requested range is not satisfiable");
   }

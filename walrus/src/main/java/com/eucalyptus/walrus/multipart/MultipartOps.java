@@ -175,10 +175,7 @@ public final class MultipartOps {
     ByteRange range = null;
     String r = call.header("x-amz-copy-source-range");
     if (r != null) {
-      range = ByteRange.parse(r, o.size);
-      if (range == null) {
-        throw new S3Exception(400, "InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last");
-      }
+      range = ByteRange.parseCopySourceRange(r, o.size);
     }
     long offset = range == null ? 0 : range.first();
     long length = range == null ? o.size : range.length();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -394,6 +395,56 @@ class WalrusHttpTest {
     assertEquals(204, call("DELETE", S + "/mpu/gone?uploadId=" + id2, "alice", null).statusCode());
     assertError(call("GET", S + "/mpu/gone?uploadId=" + id2, "alice", null), 404, "NoSuchUpload");
     assertEquals(1, w.filesOnDisk().size());
+  }
+
+  /**
+   * UploadPartCopy: a part copied from a range of one object, another copied whole from a second;
+   * the copy-source range is read as S3 reads it (only bytes=first-last, wholly inside the source).
+   */
+  @Test
+  void uploadPartCopyTakesRangesOnlyInsideTheSource() throws Exception {
+    call("PUT", S + "/upc", "alice", null);
+    byte[] big = new byte[6 * 1024 * 1024];
+    new Random(7).nextBytes(big);
+    byte[] small = "the small tail".getBytes(StandardCharsets.UTF_8);
+    call("PUT", S + "/upc/big", "alice", big);
+    call("PUT", S + "/upc/small", "alice", small);
+    String id = between(text(call("POST", S + "/upc/joined?uploads", "alice", null)), "UploadId");
+    String part = S + "/upc/joined?uploadId=" + id + "&partNumber=";
+    int fiveMb = 5 * 1024 * 1024;
+
+    // S3 refuses, rather than cuts short, a range past the end; a suffix or open range is no copy range
+    for (String bad : List.of("bytes=0-" + big.length, "bytes=" + big.length + "-" + (big.length + 9), "bytes=5-4")) {
+      HttpResponse<byte[]> r = call("PUT", part + 1, "alice", null, "x-amz-copy-source", "/upc/big",
+          "x-amz-copy-source-range", bad);
+      assertError(r, 400, "InvalidArgument");
+      assertTrue(text(r).contains("source object of size: " + big.length), bad + ": " + text(r));
+    }
+    for (String bad : List.of("bytes=-100", "bytes=100-", "bytes=0-1,5-6", "0-100")) {
+      assertError(call("PUT", part + 1, "alice", null, "x-amz-copy-source", "/upc/big", "x-amz-copy-source-range", bad),
+          400, "InvalidArgument");
+    }
+    assertFalse(text(call("GET", S + "/upc/joined?uploadId=" + id, "alice", null)).contains("<Part>"),
+        "no part stored by a refused copy");
+
+    HttpResponse<byte[]> p1 = call("PUT", part + 1, "alice", null, "x-amz-copy-source", "/upc/big",
+        "x-amz-copy-source-range", "bytes=0-" + (fiveMb - 1));
+    assertEquals(200, p1.statusCode(), text(p1));
+    String e1 = between(text(p1), "ETag").replace("&quot;", "\"");
+    MessageDigest md5 = MessageDigest.getInstance("MD5");
+    assertEquals("\"" + HexFormat.of().formatHex(md5.digest(java.util.Arrays.copyOf(big, fiveMb))) + "\"", e1);
+    HttpResponse<byte[]> p2 = call("PUT", part + 2, "alice", null, "x-amz-copy-source", "upc/small");
+    assertEquals(200, p2.statusCode(), text(p2));
+    assertTrue(text(p2).contains("<CopyPartResult") && text(p2).contains("<LastModified>"), text(p2));
+    String e2 = between(text(p2), "ETag").replace("&quot;", "\"");
+    String done = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + e1 + "</ETag></Part>"
+        + "<Part><PartNumber>2</PartNumber><ETag>" + e2 + "</ETag></Part></CompleteMultipartUpload>";
+    assertEquals(200, call("POST", S + "/upc/joined?uploadId=" + id, "alice", done.getBytes()).statusCode());
+    byte[] whole = new byte[fiveMb + small.length];
+    System.arraycopy(big, 0, whole, 0, fiveMb);
+    System.arraycopy(small, 0, whole, fiveMb, small.length);
+    assertArrayEquals(whole, call("GET", S + "/upc/joined", "alice", null).body());
+    assertArrayEquals(big, call("GET", S + "/upc/big", "alice", null).body(), "the source is untouched");
   }
 
   static byte[] form(String boundary, byte[] file, String... fields) {

@@ -159,6 +159,16 @@ public final class AwsCliOps implements S3Ops {
     return etag(bucket, key);
   }
 
+  /**
+   * {@code aws s3 cp s3://…/src s3://…/dst} with the 5 MB threshold and part size: above 5 MB
+   * awscli copies in parts, each an UploadPartCopy with an x-amz-copy-source-range. Runs with
+   * --debug, so the result's stderr shows the requests as sent.
+   */
+  public Shell.Result copyInParts(String srcBucket, String srcKey, String dstBucket, String dstKey) {
+    return run(smallPartsConfig, "--debug", "s3", "cp", "--only-show-errors", "s3://" + srcBucket + "/" + srcKey,
+        "s3://" + dstBucket + "/" + dstKey).assertOk();
+  }
+
   @Override
   public String etag(String bucket, String key) {
     return run("s3api", "head-object", "--bucket", bucket, "--key", key, "--query", "ETag", "--output", "text")

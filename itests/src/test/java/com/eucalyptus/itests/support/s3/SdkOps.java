@@ -177,6 +177,18 @@ public final class SdkOps implements S3Ops, AutoCloseable {
         .multipartUpload(m -> m.parts(parts))).eTag().replace("\"", "");
   }
 
+  /**
+   * UploadPartCopy of part {@code partNumber}: the bytes of {@code srcBucket/srcKey}, only those of
+   * {@code range} ("bytes=first-last") when it is not null. Returns the part for CompleteMultipartUpload.
+   */
+  public CompletedPart copyPart(String bucket, String key, String uploadId, int partNumber, String srcBucket,
+      String srcKey, String range) {
+    String etag = s3.uploadPartCopy(b -> b.destinationBucket(bucket).destinationKey(key).uploadId(uploadId)
+        .partNumber(partNumber).sourceBucket(srcBucket).sourceKey(srcKey).copySourceRange(range))
+        .copyPartResult().eTag();
+    return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+  }
+
   @Override
   public String etag(String bucket, String key) {
     return s3.headObject(b -> b.bucket(bucket).key(key)).eTag().replace("\"", "");
