@@ -1,6 +1,8 @@
 package com.eucalyptus.walrus.http;
 
 import com.eucalyptus.walrus.S3Exception;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Range header resolved against an object's size. S3 serves one range: "bytes=a-b",
@@ -56,7 +58,7 @@ public record ByteRange(long first, long last) {
     }
   }
 
-  private static final java.util.regex.Pattern COPY_RANGE = java.util.regex.Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})");
+  private static final Pattern COPY_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})");
 
   /**
    * UploadPartCopy's x-amz-copy-source-range, which S3 reads more strictly than a GET's Range:
@@ -64,7 +66,7 @@ public record ByteRange(long first, long last) {
    * the source is refused (400 InvalidArgument), never cut short to a smaller part.
    */
   public static ByteRange parseCopySourceRange(String header, long size) throws S3Exception {
-    java.util.regex.Matcher m = COPY_RANGE.matcher(header.trim());
+    Matcher m = COPY_RANGE.matcher(header.trim());
     if (!m.matches()) {
       throw new S3Exception(400, "InvalidArgument",
           "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the"
