@@ -202,29 +202,15 @@ class WalrusIsolationIT {
 
   /** PUT ?acl with a full AccessControlPolicy: owner FULL_CONTROL plus READ for a user by canonical id. */
   static S3Http.Response putUserAcl(String path, String owner, String userId) {
-    String xml = "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>" + owner
-        + "</ID></Owner><AccessControlList>"
-        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>"
-        + owner + "</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant>"
-        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>"
-        + userId + "</ID></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>";
-    return S3Http.request("PUT", path).query("acl").header("Content-Type", "application/xml").body(xml).as(alice)
-        .send();
+    return putPolicy(path, owner, "xsi:type=\"CanonicalUser\"><ID>" + userId + "</ID>", "READ");
   }
 
   // ---- helpers -------------------------------------------------------------------------------
 
   /** PUT ?acl with a full AccessControlPolicy: owner FULL_CONTROL plus {@code permission} for a group. */
   static S3Http.Response putGroupAcl(String path, String owner, String group, String permission) {
-    String xml = "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>" + owner
-        + "</ID></Owner><AccessControlList>"
-        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>"
-        + owner + "</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant>"
-        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\">"
-        + "<URI>http://acs.amazonaws.com/groups/global/" + group + "</URI></Grantee><Permission>" + permission
-        + "</Permission></Grant></AccessControlList></AccessControlPolicy>";
-    return S3Http.request("PUT", path).query("acl").header("Content-Type", "application/xml").body(xml).as(alice)
-        .send();
+    return putPolicy(path, owner, "xsi:type=\"Group\"><URI>http://acs.amazonaws.com/groups/global/" + group + "</URI>",
+        permission);
   }
 
   static void aliceStillHasHerData() {
@@ -242,13 +228,18 @@ class WalrusIsolationIT {
 
   /** PUT ?acl with a full AccessControlPolicy: owner FULL_CONTROL plus {@code permission} for bob by e-mail. */
   static S3Http.Response putAcl(String path, String owner, String permission) {
+    return putPolicy(path, owner, "xsi:type=\"AmazonCustomerByEmail\"><EmailAddress>bob@example.com</EmailAddress>",
+        permission);
+  }
+
+  /** PUT ?acl as alice: owner FULL_CONTROL plus {@code permission} for the grantee ({@code xsi:type…>} and its element). */
+  static S3Http.Response putPolicy(String path, String owner, String grantee, String permission) {
     String xml = "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>" + owner
         + "</ID></Owner><AccessControlList>"
         + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>"
         + owner + "</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant>"
-        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"AmazonCustomerByEmail\">"
-        + "<EmailAddress>bob@example.com</EmailAddress></Grantee><Permission>" + permission + "</Permission></Grant>"
-        + "</AccessControlList></AccessControlPolicy>";
+        + "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" " + grantee + "</Grantee><Permission>"
+        + permission + "</Permission></Grant></AccessControlList></AccessControlPolicy>";
     return S3Http.request("PUT", path).query("acl").header("Content-Type", "application/xml").body(xml).as(alice)
         .send();
   }
