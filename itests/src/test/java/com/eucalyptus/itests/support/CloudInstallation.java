@@ -31,6 +31,8 @@ public final class CloudInstallation implements AutoCloseable {
   private final Path home;
   private final Map<String, String> env = new HashMap<>();
   private final List<String> started = new ArrayList<>();
+  /** Daemons whose init.d script runs inside a network namespace (ip netns exec), by daemon name. */
+  private final Map<String, String> namespaces = new HashMap<>();
 
   private CloudInstallation(Path source, Path home) {
     this.source = source;
@@ -109,8 +111,26 @@ public final class CloudInstallation implements AutoCloseable {
   public Shell.Result initd(String daemon, String verb, Map<String, String> extraEnv) {
     Map<String, String> all = new HashMap<>(env);
     all.putAll(extraEnv);
-    return Shell.run(List.of("bash", home.resolve("etc/init.d/eucalyptus-" + daemon).toString(), verb), all, home,
-        Duration.ofMinutes(2));
+    List<String> cmd = new ArrayList<>();
+    String ns = namespaces.get(daemon);
+    if (ns != null) {
+      // the script, and the JVM it starts, run in the namespace: a front end on a host of its own
+      cmd.addAll(List.of("ip", "netns", "exec", ns));
+    }
+    cmd.addAll(List.of("bash", home.resolve("etc/init.d/eucalyptus-" + daemon).toString(), verb));
+    return Shell.run(cmd, all, home, Duration.ofMinutes(2));
+  }
+
+  /**
+   * From now on the init.d script of {@code daemon} (cloud, cc, nc) runs inside network namespace
+   * {@code ns} ({@code ip netns exec}), and so does the daemon it starts; null for the host's own.
+   */
+  public void runIn(String daemon, String ns) {
+    if (ns == null) {
+      namespaces.remove(daemon);
+    } else {
+      namespaces.put(daemon, ns);
+    }
   }
 
   /** The pid in var/run/eucalyptus/{@code pidFileName} (e.g. eucalyptus-cc.pid). */

@@ -1,0 +1,366 @@
+package com.eucalyptus.itests.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The MANAGED-NOVLAN (and STATIC) topology of the networking issue's acceptance, built with network
+ * namespaces on one machine:
+ *
+ * <pre>
+ *   root namespace = the node           front end's namespace (the CC)        "internet" namespace
+ *   libvirtd, QEMU guests, NC, CLC
+ *   bridge (VNET_BRIDGE) ── privHost ═══ privFront (VNET_PRIVINTERFACE)
+ *                                          dhcpd, iptables, router addresses
+ *   transitHost  10.241.K.1/30 ══════════ transitFront 10.241.K.2/30
+ *   (VNET_CLOUDIP; route SUBNET via .2)   pubFront 10.242.K.1/24 (VNET_PUBINTERFACE) ═══ pubInet 10.242.K.254/24
+ *                                          public pool 10.242.K.10-15, .20
+ * </pre>
+ *
+ * The CLC in the root namespace reaches the CC's :8774 at the front end's transit address; the
+ * root namespace routes the guests' subnet through the front end, so the CLC sees a guest's own
+ * address on a metadata request. The front end's private interface has no address of its own:
+ * the CC puts the router addresses on it (MANAGED-NOVLAN); for STATIC the test adds the admin's
+ * router address ({@link #addStaticRouter}). Nothing is done to the root namespace's iptables; the
+ * root namespace gets only the bridge, two veth ends, one address and one route, and
+ * {@link #close} removes them, ends what runs in the two namespaces (by pid) and deletes them.
+ *
+ * <p>An optional third namespace, {@link #clcNamespace}, stands for a CLC on a host of its own
+ * ({@link #addClcHost}): linked to the front end (10.243.K.1 CLC, .2 front end), routing
+ * everything through it, and the root namespace routes the CLC's link through the front end too
+ * (the NC fetches images from the CLC's Walrus).
+ */
+public final class FrontEndNetwork implements AutoCloseable {
+  private final String run = HexFormat.of().formatHex(new byte[] {(byte) new Random().nextInt(), (byte) new Random().nextInt()});
+  private final int k = 1 + new Random().nextInt(250);
+
+  /** The front end's namespace: the CC, its dhcpd and iptables. */
+  public final String frontEnd = "euca-it-fe-" + run;
+  /** The public side's namespace: a host "on the internet". */
+  public final String internet = "euca-it-inet-" + run;
+  /** The CLC's own host, when {@link #addClcHost} made it. */
+  public final String clcNamespace = "euca-it-clc-" + run;
+
+  /** The guests' bridge in the root namespace (the NC's VNET_BRIDGE). */
+  public final String bridge = "eunb" + run;
+  private final String privHost = "eunp" + run + "h";
+  /** The front end's end of the veth on the bridge (the CC's VNET_PRIVINTERFACE). */
+  public final String privFront = "eunp" + run + "f";
+  private final String transitHost = "eunt" + run + "h";
+  private final String transitFront = "eunt" + run + "f";
+  /** The front end's public interface (VNET_PUBINTERFACE). */
+  public final String pubFront = "eunu" + run + "f";
+  private final String pubInet = "eunu" + run + "i";
+  private final String clcFront = "eunc" + run + "f";
+  private final String clcHost = "eunc" + run + "c";
+
+  /** VNET_SUBNET (a /24, VNET_NETMASK 255.255.255.0). */
+  public final String subnet = "10.240." + k + ".0";
+  public final String subnetPrefix = "10.240." + k + ".";
+  public final String netmask = "255.255.255.0";
+  /** The root namespace's transit address: the CLC as the front end sees it (VNET_CLOUDIP), and the node (NODES). */
+  public final String rootTransit = "10.241." + k + ".1";
+  /** The front end's transit address: where the CLC registers the cluster. */
+  public final String frontTransit = "10.241." + k + ".2";
+  /** The front end's own public address. */
+  public final String frontPublic = "10.242." + k + ".1";
+  /** The internet host's address. */
+  public final String internetAddress = "10.242." + k + ".254";
+  /** VNET_PUBLICIPS: a range and a single address. */
+  public final List<String> publicPool;
+  /** The CLC's address when it runs in {@link #clcNamespace}. */
+  public final String clcAddress = "10.243." + k + ".1";
+  private final String clcFrontAddress = "10.243." + k + ".2";
+
+  private final List<String> undo = new ArrayList<>();
+  private boolean clcHostMade;
+
+  private FrontEndNetwork() {
+    List<String> pool = new ArrayList<>();
+    for (int i = 10; i <= 15; i++) {
+      pool.add("10.242." + k + "." + i);
+    }
+    pool.add("10.242." + k + ".20");
+    publicPool = List.copyOf(pool);
+  }
+
+  /** Builds the topology; on failure removes what was made and fails with the diagnostics. */
+  public static FrontEndNetwork build() {
+    FrontEndNetwork net = new FrontEndNetwork();
+    try {
+      net.setUp();
+      return net;
+    } catch (RuntimeException | Error e) {
+      String diag = net.diagnostics();
+      net.close();
+      throw new AssertionError("building the front end's network failed: " + e.getMessage() + " | " + diag, e);
+    }
+  }
+
+  private void setUp() {
+    sh("ip", "netns", "add", frontEnd);
+    undo.add(0, "ip netns del " + frontEnd);
+    sh("ip", "netns", "add", internet);
+    undo.add(0, "ip netns del " + internet);
+    in(frontEnd, "ip", "link", "set", "lo", "up").assertOk();
+    in(internet, "ip", "link", "set", "lo", "up").assertOk();
+
+    // the guests' bridge, and the front end's leg on it
+    sh("ip", "link", "add", "name", bridge, "type", "bridge");
+    undo.add(0, "ip link del " + bridge);
+    sh("ip", "link", "set", bridge, "up");
+    sh("ip", "link", "add", privHost, "type", "veth", "peer", "name", privFront);
+    undo.add(0, "ip link del " + privHost);
+    sh("ip", "link", "set", privHost, "master", bridge, "up");
+    sh("ip", "link", "set", privFront, "netns", frontEnd);
+    in(frontEnd, "ip", "link", "set", privFront, "up").assertOk();
+
+    // the transit link between the node/CLC host and the front end
+    sh("ip", "link", "add", transitHost, "type", "veth", "peer", "name", transitFront);
+    undo.add(0, "ip link del " + transitHost);
+    sh("ip", "link", "set", transitFront, "netns", frontEnd);
+    sh("ip", "addr", "add", rootTransit + "/30", "dev", transitHost);
+    sh("ip", "link", "set", transitHost, "up");
+    in(frontEnd, "ip", "addr", "add", frontTransit + "/30", "dev", transitFront).assertOk();
+    in(frontEnd, "ip", "link", "set", transitFront, "up").assertOk();
+    // the CLC's host routes the private subnet through the CC (docs/network.md: metadata)
+    sh("ip", "route", "add", subnet + "/24", "via", frontTransit, "dev", transitHost);
+
+    // the public side
+    sh("ip", "link", "add", pubFront, "type", "veth", "peer", "name", pubInet);
+    sh("ip", "link", "set", pubFront, "netns", frontEnd);
+    sh("ip", "link", "set", pubInet, "netns", internet);
+    in(frontEnd, "ip", "addr", "add", frontPublic + "/24", "dev", pubFront).assertOk();
+    in(frontEnd, "ip", "link", "set", pubFront, "up").assertOk();
+    in(internet, "ip", "addr", "add", internetAddress + "/24", "dev", pubInet).assertOk();
+    in(internet, "ip", "link", "set", pubInet, "up").assertOk();
+  }
+
+  /**
+   * The eucalyptus.conf keys of this topology for MANAGED-NOVLAN (the CC's and the NC's: one
+   * install, one file). VNET_PUBLICIPS mixes a range and a single address.
+   */
+  public Map<String, String> managedNoVlanConf() {
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put("VNET_MODE", "MANAGED-NOVLAN");
+    c.put("VNET_INTERFACE", privFront);
+    c.put("VNET_PRIVINTERFACE", privFront);
+    c.put("VNET_PUBINTERFACE", pubFront);
+    c.put("VNET_BRIDGE", bridge);
+    c.put("VNET_DHCPDAEMON", "/usr/sbin/dhcpd");
+    c.put("VNET_DHCPUSER", "root");
+    c.put("VNET_SUBNET", subnet);
+    c.put("VNET_NETMASK", netmask);
+    c.put("VNET_DNS", frontTransit);
+    c.put("VNET_ADDRSPERNET", "32");
+    c.put("VNET_PUBLICIPS", "10.242." + k + ".10-10.242." + k + ".15 10.242." + k + ".20");
+    c.put("VNET_CLOUDIP", rootTransit);
+    return c;
+  }
+
+  /** The STATIC mode's keys: the admin's router (see {@link #addStaticRouter}) and a MAC map of two pairs. */
+  public Map<String, String> staticConf(Map<String, String> macToIp) {
+    Map<String, String> c = new LinkedHashMap<>(managedNoVlanConf());
+    c.put("VNET_MODE", "STATIC");
+    c.put("VNET_BROADCAST", subnetPrefix + "255");
+    c.put("VNET_ROUTER", staticRouter());
+    c.put("VNET_PUBLICIPS", "");
+    StringBuilder map = new StringBuilder();
+    macToIp.forEach((mac, ip) -> map.append(map.length() == 0 ? "" : " ").append(mac).append('=').append(ip));
+    c.put("VNET_MACMAP", map.toString());
+    return c;
+  }
+
+  public String staticRouter() {
+    return subnetPrefix + "1";
+  }
+
+  /** STATIC: the site's router address on the front end's private interface (the admin's, not the CC's). */
+  public void addStaticRouter() {
+    in(frontEnd, "ip", "addr", "replace", staticRouter() + "/24", "dev", privFront).assertOk();
+  }
+
+  public void removeStaticRouter() {
+    in(frontEnd, "ip", "addr", "del", staticRouter() + "/24", "dev", privFront);
+  }
+
+  /**
+   * The CLC's own host: a namespace linked to the front end only (default route through it), and
+   * a route in the root namespace to that link through the front end.
+   */
+  public void addClcHost() {
+    sh("ip", "netns", "add", clcNamespace);
+    clcHostMade = true;
+    in(clcNamespace, "ip", "link", "set", "lo", "up").assertOk();
+    sh("ip", "link", "add", clcFront, "type", "veth", "peer", "name", clcHost);
+    sh("ip", "link", "set", clcFront, "netns", frontEnd);
+    sh("ip", "link", "set", clcHost, "netns", clcNamespace);
+    in(frontEnd, "ip", "addr", "add", clcFrontAddress + "/30", "dev", clcFront).assertOk();
+    in(frontEnd, "ip", "link", "set", clcFront, "up").assertOk();
+    in(clcNamespace, "ip", "addr", "add", clcAddress + "/30", "dev", clcHost).assertOk();
+    in(clcNamespace, "ip", "link", "set", clcHost, "up").assertOk();
+    in(clcNamespace, "ip", "route", "add", "default", "via", clcFrontAddress).assertOk();
+    sh("ip", "route", "add", clcAddress + "/30", "via", frontTransit, "dev", transitHost);
+  }
+
+  /** Runs a command in namespace {@code ns}. */
+  public static Shell.Result in(String ns, String... cmd) {
+    return in(ns, Duration.ofMinutes(1), cmd);
+  }
+
+  public static Shell.Result in(String ns, Duration timeout, String... cmd) {
+    List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    all.addAll(List.of(cmd));
+    return Shell.run(all, Map.of(), null, timeout);
+  }
+
+  public Shell.Result fe(String... cmd) {
+    return in(frontEnd, cmd);
+  }
+
+  public Shell.Result inet(String... cmd) {
+    return in(internet, cmd);
+  }
+
+  /** The front end's iptables (filter and nat) without counters and comments: what the CC made. */
+  public String frontEndRules() {
+    return RootFirewall.normalize(fe("iptables-save").stdout());
+  }
+
+  /** The addresses on an interface of the front end, e.g. "10.240.7.65/27". */
+  public List<String> frontEndAddresses(String dev) {
+    return fe("ip", "-o", "-4", "addr", "show", "dev", dev).stdout().lines().map(l -> l.trim().split("\\s+"))
+        .filter(f -> f.length > 3).map(f -> f[3]).toList();
+  }
+
+  /** Pids of the processes running in namespace {@code ns}. */
+  public static List<Long> pidsIn(String ns) {
+    Shell.Result r = Shell.run(List.of("ip", "netns", "pids", ns), Map.of(), null, Duration.ofSeconds(30));
+    return r.stdout().lines().map(String::strip).filter(l -> l.matches("\\d+")).map(Long::parseLong).toList();
+  }
+
+  /** The command line of a process, or "" when it is gone. */
+  public static String cmdline(long pid) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' ').strip();
+    } catch (IOException gone) {
+      return "";
+    }
+  }
+
+  /** The processes of the front end's namespace whose command line contains {@code what}. */
+  public List<Long> frontEndProcesses(String what) {
+    return pidsIn(frontEnd).stream().filter(p -> cmdline(p).contains(what)).toList();
+  }
+
+  /** One line for a failure message: both namespaces' addresses, routes, neighbours, processes and rules. */
+  public String diagnostics() {
+    StringBuilder sb = new StringBuilder("front end " + frontEnd + ":");
+    try {
+      sb.append(" addr=[").append(flat(fe("ip", "-br", "addr").stdout())).append("]");
+      sb.append(" routes=[").append(flat(fe("ip", "route").stdout())).append("]");
+      sb.append(" neigh=[").append(flat(fe("ip", "neigh").stdout())).append("]");
+      sb.append(" ip_forward=").append(flat(fe("cat", "/proc/sys/net/ipv4/ip_forward").stdout()));
+      List<String> procs = new ArrayList<>();
+      for (long p : pidsIn(frontEnd)) {
+        String c = cmdline(p);
+        procs.add(p + ":" + (c.length() > 80 ? c.substring(0, 80) + "…" : c));
+      }
+      sb.append(" processes=").append(procs);
+      sb.append(" iptables=[").append(flat(fe("iptables-save").stdout().replaceAll("(?m)^#.*$", ""))).append("]");
+      sb.append(" | internet ").append(internet).append(": addr=[").append(flat(inet("ip", "-br", "addr").stdout()))
+          .append("] neigh=[").append(flat(inet("ip", "neigh").stdout())).append("]");
+      sb.append(" | root: bridge ports=[").append(flat(Shell.run(Map.of(), "bridge", "link", "show").stdout()
+          .lines().filter(l -> l.contains(bridge)).reduce("", (a, b) -> a + " " + b))).append("]");
+      if (clcHostMade) {
+        sb.append(" | clc ").append(clcNamespace).append(": addr=[").append(flat(in(clcNamespace, "ip", "-br", "addr").stdout()))
+            .append("]");
+      }
+    } catch (RuntimeException | AssertionError e) {
+      sb.append(" (diagnostics failed: ").append(e.getMessage()).append(")");
+    }
+    return sb.toString();
+  }
+
+  private static String flat(String s) {
+    return s.replaceAll("\\s+", " ").strip();
+  }
+
+  /** What is left of this topology on the host: links named with its tag, its namespaces. Empty after {@link #close}. */
+  public List<String> leftovers() {
+    List<String> left = new ArrayList<>();
+    Shell.run(Map.of(), "ip", "-o", "link", "show").stdout().lines().filter(l -> l.contains(run)).forEach(left::add);
+    Shell.run(Map.of(), "ip", "netns", "list").stdout().lines().filter(l -> l.contains(run)).forEach(left::add);
+    Shell.run(Map.of(), "ip", "route").stdout().lines()
+        .filter(l -> l.startsWith(subnet + "/") || l.startsWith("10.243." + k + ".")).forEach(left::add);
+    return left;
+  }
+
+  private static Shell.Result sh(String... cmd) {
+    return Shell.run(Map.of(), cmd).assertOk();
+  }
+
+  /**
+   * Ends what still runs in the namespaces (the CC's dhcpd, a CC the test could not stop: all of
+   * it started by this test, each by its pid), then deletes the namespaces (their veth ends, and
+   * so the peers, go with them), the bridge, the root's veth ends and routes.
+   */
+  @Override
+  public void close() {
+    List<String> namespaces = new ArrayList<>(List.of(frontEnd, internet));
+    if (clcHostMade) {
+      namespaces.add(clcNamespace);
+    }
+    for (String ns : namespaces) {
+      endProcessesIn(ns);
+    }
+    for (String ns : namespaces) {
+      Shell.run(List.of("ip", "netns", "del", ns), Map.of(), null, Duration.ofSeconds(30));
+    }
+    for (String cmd : undo) {
+      if (cmd.startsWith("ip netns del")) {
+        continue;
+      }
+      List<String> c = List.of(cmd.split(" "));
+      // a link already gone with its namespace's peer answers "Cannot find device": fine
+      Shell.run(c, Map.of(), null, Duration.ofSeconds(30));
+    }
+    undo.clear();
+    if (clcHostMade) {
+      Shell.run(List.of("ip", "route", "del", clcAddress + "/30"), Map.of(), null, Duration.ofSeconds(30));
+    }
+  }
+
+  /** TERM, then KILL after 5 s, to every process of {@code ns} (each by its pid). */
+  public static void endProcessesIn(String ns) {
+    List<Long> pids = pidsIn(ns);
+    if (pids.isEmpty()) {
+      return;
+    }
+    for (long p : pids) {
+      Shell.run(List.of("kill", "-TERM", String.valueOf(p)), Map.of(), null, Duration.ofSeconds(10));
+    }
+    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < end && pids.stream().anyMatch(p -> Files.exists(Path.of("/proc/" + p)))) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    for (long p : pids) {
+      if (Files.exists(Path.of("/proc/" + p))) {
+        Shell.run(List.of("kill", "-KILL", String.valueOf(p)), Map.of(), null, Duration.ofSeconds(10));
+      }
+    }
+  }
+}
