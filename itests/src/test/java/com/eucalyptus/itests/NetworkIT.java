@@ -453,10 +453,16 @@ class NetworkIT {
     });
     String text = await(BOOT, "the READY and EUCA-NET-MD lines on " + id + "'s console", id, () -> {
       String t = console(c, id);
-      return READY.matcher(t).find() && METADATA.matcher(t).find() ? t : null;
+      Matcher r = READY.matcher(t);
+      if (r.find() && !r.group(1).equals(id)) {
+        return t; // no metadata: no user data to run either, fail now with the READY line
+      }
+      return r.find(0) && METADATA.matcher(t).find() ? t : null;
     });
     Matcher ready = READY.matcher(text);
     assertTrue(ready.find());
+    assertEquals(id, ready.group(1), "the image read its instance id from the metadata service: " + ready.group(0)
+        + " | " + diag(id));
     // the address the guest took from DHCP is the one DescribeInstances shows
     Instance row = await(Duration.ofSeconds(30), "DescribeInstances to show " + id + " at " + ready.group(2), id, () -> {
       Instance i = describe(c, id);
@@ -741,22 +747,31 @@ class NetworkIT {
     String bobsAddress = bobs.get(0);
     String release = NetworkBoto.error(ec2, alice, "release", bobsAddress);
     String associate = NetworkBoto.error(ec2, alice, "associate", bobsAddress, a1.id());
-    assertTrue(List.of("AuthFailure", "InvalidAddress.NotFound").contains(release), release);
-    assertTrue(List.of("AuthFailure", "InvalidAddress.NotFound").contains(associate), associate);
+    assertEquals("AuthFailure", release, "ReleaseAddress of another user's address");
+    assertEquals("AuthFailure", associate, "AssociateAddress of another user's address");
     assertFalse(boto(alice, "addresses").assertOk().stdout().contains(bobsAddress + "\t"));
     Shell.Result awsRelease = aws(alice, "ec2", "release-address", "--public-ip", bobsAddress);
     assertNotEquals(0, awsRelease.exitCode(), awsRelease.all());
     assertTrue(bobsAddress.isEmpty() || boto(bob, "addresses").assertOk().stdout().contains(bobsAddress + "\t"),
         "bob still holds " + bobsAddress);
 
-    // the administrator's view: every address, with its owner and instance
-    String adminView = boto(admin, "addresses").assertOk().stdout();
+    // the administrator's view, as 1.5.2 showed it: every address of the pool, the owner in the
+    // instance field ("available (bob)", "i-… (eucalyptus)" for a launch address, "nobody" when free)
+    Map<String, String> adminView = new LinkedHashMap<>();
+    boto(admin, "addresses").assertOk().stdout().lines().map(l -> l.split("\t", 2))
+        .forEach(f -> adminView.put(f[0], f.length > 1 ? f[1] : ""));
+    assertEquals(net.publicPool.stream().sorted().toList(), adminView.keySet().stream().sorted().toList(),
+        "the admin sees the whole pool: " + adminView);
     for (String ip : bobs) {
-      assertTrue(adminView.lines().anyMatch(l -> l.startsWith(ip + "\t") && l.contains("bob")),
-          "the admin sees " + ip + " as bob's: " + adminView);
+      assertEquals("available (bob)", adminView.get(ip), "bob's address in the admin's view: " + adminView);
     }
-    assertTrue(adminView.lines().anyMatch(l -> l.startsWith(b.publicIp() + "\t") && l.contains(b.id())),
-        "the admin sees B's launch address with its instance: " + adminView);
+    assertEquals(b.id() + " (eucalyptus)", adminView.get(current(bob, b.id()).publicIp()),
+        "B's launch address in the admin's view: " + adminView);
+    assertTrue(adminView.containsValue("nobody"), "free addresses in the admin's view: " + adminView);
+    // and through awscli (v4)
+    String awsAdmin = aws(admin, "ec2", "describe-addresses", "--query", "Addresses[].[PublicIp,InstanceId]", "--output",
+        "text").assertOk().stdout();
+    assertTrue(awsAdmin.contains(bobs.get(1) + "\tavailable (bob)"), awsAdmin);
 
     // release of an associated address (awscli): EC2 disassociates it, and it no longer answers
     String eip = aws(alice, "ec2", "allocate-address", "--query", "PublicIp", "--output", "text").assertOk().stdout().strip();
@@ -835,6 +850,57 @@ class NetworkIT {
     // while the CC's own rules are in the front end's namespace
     String rules = net.frontEndRules();
     assertTrue(rules.contains("169.254.169.254"), "the metadata redirect is in the front end's nat table: " + rules);
+  }
+
+  @Test
+  @Order(10)
+  void withTheClcOnAHostOfItsOwnTheGuestsStillReadTheirMetadataAndKeepTheirAddresses() {
+    assumeGuests();
+    Map<String, Instance> before = new LinkedHashMap<>();
+    before.put(a1.id(), current(alice, a1.id()));
+    before.put(a2.id(), current(alice, a2.id()));
+    before.put(b.id(), current(bob, b.id()));
+    String a1Public = before.get(a1.id()).publicIp();
+    // the CLC moves to a namespace of its own behind the front end (its database goes with it: the
+    // same install); the CC's metadata redirect follows VNET_CLOUDIP
+    cloud.stop("cloud");
+    net.addClcHost();
+    cloud.runIn("cloud", net.clcNamespace);
+    Map<String, String> moved = new LinkedHashMap<>(conf);
+    moved.put("VNET_CLOUDIP", net.clcAddress);
+    try {
+      cloud.stop("cc");
+      writeConf(moved, List.of());
+      cloud.start("cc");
+      cloud.start("cloud");
+      ec2 = "http://" + net.clcAddress + ":8773/services/Eucalyptus";
+      await(Duration.ofSeconds(90), "the cluster UP for the CLC at " + net.clcAddress, null, () -> Ec2Clients.boto(ec2, admin,
+          "2", "zones", "verbose").assertOk().stdout().contains("certs[cc=true,nc=true]") ? Boolean.TRUE : null);
+      // a CLC restart keeps every address assignment
+      for (var e : before.entrySet()) {
+        Credentials c = e.getKey().equals(b.id()) ? bob : alice;
+        Instance i = await(Duration.ofSeconds(60), e.getKey() + " listed by the moved CLC", e.getKey(), () -> describe(c, e.getKey()));
+        assertEquals(e.getValue().privateIp(), i.privateIp(), "after the CLC's move: " + i);
+        assertEquals(e.getValue().publicIp(), i.publicIp(), "after the CLC's move: " + i);
+      }
+      // the guest asks 169.254.169.254 again: the CLC, two hops away, still knows it by its address
+      String md = "wget -q -O - http://169.254.169.254/latest/meta-data/instance-id; echo;"
+          + " wget -q -O - http://169.254.169.254/latest/meta-data/local-ipv4; echo;"
+          + " wget -q -O - http://169.254.169.254/latest/meta-data/public-ipv4; echo";
+      String out = sshWorks(aliceKey, a1Public, md, TAKES_EFFECT, a1.id());
+      assertEquals(List.of(a1.id(), a1.privateIp(), a1Public), out.lines().map(String::strip).toList(),
+          "A1's metadata through the CLC in " + net.clcNamespace);
+    } finally {
+      // back to the root namespace for what follows
+      cloud.stop("cloud");
+      cloud.runIn("cloud", null);
+      ec2 = LOCAL_EC2;
+      cloud.stop("cc");
+      writeConf(conf, List.of());
+      cloud.start("cc");
+      cloud.start("cloud");
+    }
+    lap("CLC in a namespace of its own");
   }
 
   // ---------------------------------------------------------------- STATIC

@@ -22,7 +22,7 @@ import java.util.Random;
  *                                          dhcpd, iptables, router addresses
  *   transitHost  10.241.K.1/30 ══════════ transitFront 10.241.K.2/30
  *   (VNET_CLOUDIP; route SUBNET via .2)   pubFront 10.242.K.1/24 (VNET_PUBINTERFACE) ═══ pubInet 10.242.K.254/24
- *                                          public pool 10.242.K.10-15, .20
+ *                                          public pool 10.242.K.10-17, .20
  * </pre>
  *
  * The CLC in the root namespace reaches the CC's :8774 at the front end's transit address; the
@@ -85,7 +85,7 @@ public final class FrontEndNetwork implements AutoCloseable {
 
   private FrontEndNetwork() {
     List<String> pool = new ArrayList<>();
-    for (int i = 10; i <= 15; i++) {
+    for (int i = 10; i <= 17; i++) {
       pool.add("10.242." + k + "." + i);
     }
     pool.add("10.242." + k + ".20");
@@ -161,7 +161,7 @@ public final class FrontEndNetwork implements AutoCloseable {
     c.put("VNET_NETMASK", netmask);
     c.put("VNET_DNS", frontTransit);
     c.put("VNET_ADDRSPERNET", "32");
-    c.put("VNET_PUBLICIPS", "10.242." + k + ".10-10.242." + k + ".15 10.242." + k + ".20");
+    c.put("VNET_PUBLICIPS", "10.242." + k + ".10-10.242." + k + ".17 10.242." + k + ".20");
     c.put("VNET_CLOUDIP", rootTransit);
     return c;
   }
