@@ -930,6 +930,15 @@ class NetworkIT {
     macMap.put("d0:0d:5e:00:00:01", net.subnetPrefix + "50");
     macMap.put("d0:0d:5e:00:00:02", net.subnetPrefix + "51");
     cloud.stop("cc");
+    // the front end re-provisioned for another mode, as a fresh host: nothing of MANAGED-NOVLAN's
+    // rules, router addresses, dhcpd or saved state stays (STATIC touches no iptables at all)
+    net.resetFrontEnd();
+    try {
+      Path state = cloud.home().resolve("var/run/eucalyptus/net/cc-network-state");
+      Files.deleteIfExists(state);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     writeConf(net.staticConf(macMap), List.of());
     net.addStaticRouter();
     cloud.start("cc");

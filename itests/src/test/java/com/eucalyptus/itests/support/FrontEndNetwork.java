@@ -188,6 +188,26 @@ public final class FrontEndNetwork implements AutoCloseable {
     in(frontEnd, "ip", "addr", "replace", staticRouter() + "/24", "dev", privFront).assertOk();
   }
 
+  /**
+   * The front end as a freshly provisioned host between two modes: its processes other than a
+   * running daemon's JVM ended (the CC's dhcpd: started by this test's CC), its iptables emptied
+   * (every chain of filter and nat flushed and deleted) and the private interface's addresses
+   * removed. Only the front end's namespace is touched.
+   */
+  public void resetFrontEnd() {
+    List<Long> dhcpd = frontEndProcesses("dhcpd");
+    for (long p : dhcpd) {
+      Shell.run(List.of("kill", "-TERM", String.valueOf(p)), Map.of(), null, Duration.ofSeconds(10));
+    }
+    CloudInstallation.await(Duration.ofSeconds(10), "dhcpd " + dhcpd + " gone",
+        () -> dhcpd.stream().noneMatch(p -> Files.exists(Path.of("/proc/" + p))) ? Boolean.TRUE : null);
+    for (String table : List.of("filter", "nat")) {
+      fe("iptables", "-t", table, "-F").assertOk();
+      fe("iptables", "-t", table, "-X").assertOk();
+    }
+    fe("ip", "addr", "flush", "dev", privFront).assertOk();
+  }
+
   public void removeStaticRouter() {
     in(frontEnd, "ip", "addr", "del", staticRouter() + "/24", "dev", privFront);
   }
