@@ -869,12 +869,12 @@ class NetworkIT {
     String a1Public = before.get(a1.id()).publicIp();
     // the CLC moves to a namespace of its own behind the front end (its database goes with it: the
     // same install); the CC's metadata redirect follows VNET_CLOUDIP
-    cloud.stop("cloud");
-    net.addClcHost();
-    cloud.runIn("cloud", net.clcNamespace);
     Map<String, String> moved = new LinkedHashMap<>(conf);
     moved.put("VNET_CLOUDIP", net.clcAddress);
+    cloud.stop("cloud");
     try {
+      net.addClcHost();
+      cloud.runIn("cloud", net.clcNamespace);
       cloud.stop("cc");
       writeConf(moved, List.of());
       cloud.start("cc");

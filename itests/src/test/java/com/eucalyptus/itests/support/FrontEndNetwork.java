@@ -228,7 +228,11 @@ public final class FrontEndNetwork implements AutoCloseable {
     in(clcNamespace, "ip", "addr", "add", clcAddress + "/30", "dev", clcHost).assertOk();
     in(clcNamespace, "ip", "link", "set", clcHost, "up").assertOk();
     in(clcNamespace, "ip", "route", "add", "default", "via", clcFrontAddress).assertOk();
-    sh("ip", "route", "add", clcAddress + "/30", "via", frontTransit, "dev", transitHost);
+    sh("ip", "route", "add", clcLink(), "via", frontTransit, "dev", transitHost);
+  }
+
+  private String clcLink() {
+    return "10.243." + k + ".0/30";
   }
 
   /** Runs a command in namespace {@code ns}. */
@@ -355,7 +359,7 @@ public final class FrontEndNetwork implements AutoCloseable {
     }
     undo.clear();
     if (clcHostMade) {
-      Shell.run(List.of("ip", "route", "del", clcAddress + "/30"), Map.of(), null, Duration.ofSeconds(30));
+      Shell.run(List.of("ip", "route", "del", clcLink()), Map.of(), null, Duration.ofSeconds(30));
     }
   }
 
