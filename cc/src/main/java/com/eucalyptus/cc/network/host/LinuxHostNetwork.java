@@ -61,7 +61,8 @@ public class LinuxHostNetwork implements HostNetwork {
     }
     int added = 0;
     for (SavedTables.Table t : saved.tables().values()) {
-      Set<String> existing = currentTable(t.name()).chains().keySet();
+      SavedTables.Table current = currentTable(t.name());
+      Set<String> existing = current.chains().keySet();
       for (Map.Entry<String, String> chain : t.chains().entrySet()) {
         if (!chain.getValue().equals("-")) {
           LOG.info("iptables-preload: policy {} of {}/{} not applied (the CC never sets a policy)",
@@ -80,7 +81,10 @@ public class LinuxHostNetwork implements HostNetwork {
               String.join(" ", r.args()));
           continue;
         }
-        if (!present(t.name(), r.chain(), r.args())) {
+        // the file is iptables-save output, so a rule that is there reads the same; "iptables -C"
+        // (which knows that "-s 10.0.0.1" is "-s 10.0.0.1/32") only for the others: a hand-edited
+        // file must not add its rules again at every start either
+        if (!current.rules().contains(r) && !present(t.name(), r.chain(), r.args())) {
           List<String> append = new ArrayList<>(List.of("iptables", "-w", "-t", t.name(), "-A", r.chain()));
           append.addAll(r.args());
           must(append);
@@ -96,10 +100,11 @@ public class LinuxHostNetwork implements HostNetwork {
     String restoreInput;
     AddressReconciler privateSide;
     AddressReconciler publicSide;
+    SavedTables now = currentTables();
+    List<String[]> missingHooks = missingHooks(now);
     try {
       check(plan);
-      Set<String> groupChains = groupChainsNow();
-      restoreInput = RuleRenderer.render(plan, groupChains);
+      restoreInput = RuleRenderer.render(plan, groupChains(now.table("filter")));
       privateSide = AddressReconciler.of(addresses(plan.privateInterface()), routers(plan),
           a -> AddressReconciler.inside(a, plan.subnet()));
       Set<String> pool = new TreeSet<>();
@@ -119,7 +124,10 @@ public class LinuxHostNetwork implements HostNetwork {
       must(List.of("ip", "addr", "del", a, "dev", plan.privateInterface()));
     }
     restore(restoreInput);
-    hooks();
+    // after the restore: a jump needs its chain
+    for (String[] h : missingHooks) {
+      must(List.of("iptables", "-w", "-t", h[0], "-I", h[1], "1", "-j", h[2]));
+    }
     for (String a : privateSide.add()) {
       must(List.of("ip", "addr", "add", a, "brd", "+", "dev", plan.privateInterface()));
     }
@@ -170,8 +178,7 @@ public class LinuxHostNetwork implements HostNetwork {
   }
 
   /** The group chains the host has now: every chain EUCA-FORWARD jumps to. */
-  private Set<String> groupChainsNow() throws NetworkRefusal {
-    SavedTables.Table filter = currentTable("filter");
+  static Set<String> groupChains(SavedTables.Table filter) {
     Set<String> chains = new TreeSet<>();
     for (SavedTables.Rule r : filter.rules()) {
       if (r.chain().equals(ChainNames.FORWARD) && r.target() != null && filter.chains().containsKey(r.target())) {
@@ -179,6 +186,30 @@ public class LinuxHostNetwork implements HostNetwork {
       }
     }
     return chains;
+  }
+
+  /**
+   * The jumps from the built-in chains to the CC's that are not there. Read from iptables-save's
+   * own output (the CC's jump is exactly "-A FORWARD -j EUCA-FORWARD" there), which needs no
+   * "iptables -C" per hook on every apply.
+   */
+  static List<String[]> missingHooks(SavedTables now) {
+    List<String[]> missing = new ArrayList<>();
+    for (String[] h : HOOKS) {
+      if (!now.table(h[0]).rules().contains(new SavedTables.Rule(h[1], List.of("-j", h[2])))) {
+        missing.add(h);
+      }
+    }
+    return missing;
+  }
+
+  private SavedTables currentTables() throws NetworkRefusal {
+    String out = must(List.of("iptables-save")).stdout();
+    try {
+      return SavedTables.parse(out);
+    } catch (IllegalArgumentException e) {
+      throw refused("cannot read iptables-save: " + e.getMessage(), e);
+    }
   }
 
   private SavedTables.Table currentTable(String table) throws NetworkRefusal {
@@ -220,15 +251,6 @@ public class LinuxHostNetwork implements HostNetwork {
         }
       }
       throw failed(r, hint);
-    }
-  }
-
-  /** Jumps from the built-in chains to the CC's, first in the chain, where they are missing. */
-  private void hooks() throws NetworkRefusal {
-    for (String[] h : HOOKS) {
-      if (!present(h[0], h[1], List.of("-j", h[2]))) {
-        must(List.of("iptables", "-w", "-t", h[0], "-I", h[1], "1", "-j", h[2]));
-      }
     }
   }
 
