@@ -222,7 +222,8 @@ class LinuxHostNetworkTest {
     assertEquals("from " + B, connect(GB, A, 8080));
     assertRefused(GB, A, 2222);
     assertRefused(GA, B, 5432);
-    // the CC routed that back out of br0 without an ICMP redirect: b still goes through its router
+    // the CC routed that back out of br0 without telling b (ICMP redirect) to go to a directly
+    assertEquals(0, icmpOutRedirects(FE), "ICMP redirects sent by the front end");
     assertTrue(sh("ip", "-n", GB, "route", "get", A).contains("via " + DB_NET.router()));
     assertEquals("1", sh("ip", "netns", "exec", FE, "sysctl", "-n", "net.ipv4.ip_forward").strip());
     assertEquals("0", sh("ip", "netns", "exec", FE, "sysctl", "-n", "net.ipv4.conf.all.send_redirects").strip());
@@ -342,6 +343,14 @@ class LinuxHostNetworkTest {
 
   static List<String> addresses(String ns, String dev) throws Exception {
     return List.copyOf(AddressReconciler.parse(sh("ip", "-n", ns, "-o", "-4", "addr", "show", "dev", dev)));
+  }
+
+  /** Icmp OutRedirects of the namespace's /proc/net/snmp (header line, then values line). */
+  static long icmpOutRedirects(String ns) throws Exception {
+    List<String> icmp = sh("ip", "netns", "exec", ns, "cat", "/proc/net/snmp").lines()
+        .filter(l -> l.startsWith("Icmp:")).toList();
+    List<String> names = List.of(icmp.get(0).split("\\s+"));
+    return Long.parseLong(icmp.get(1).split("\\s+")[names.indexOf("OutRedirects")]);
   }
 
   static int count(String text, String part) {
