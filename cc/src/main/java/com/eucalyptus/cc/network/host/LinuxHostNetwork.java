@@ -65,8 +65,10 @@ public class LinuxHostNetwork implements HostNetwork {
       Set<String> existing = current.chains().keySet();
       for (Map.Entry<String, String> chain : t.chains().entrySet()) {
         if (!chain.getValue().equals("-")) {
-          LOG.info("iptables-preload: policy {} of {}/{} not applied (the CC never sets a policy)",
-              chain.getValue(), t.name(), chain.getKey());
+          if (!chain.getValue().equals(current.chains().get(chain.getKey()))) {
+            LOG.info("iptables-preload: policy {} of {}/{} not applied (the CC never sets a policy)",
+                chain.getValue(), t.name(), chain.getKey());
+          }
         } else if (chain.getKey().startsWith(ChainNames.RESERVED_PREFIX)) {
           LOG.info("iptables-preload: chain {}/{} is the CC's own; left out", t.name(), chain.getKey());
         } else if (!existing.contains(chain.getKey())) {

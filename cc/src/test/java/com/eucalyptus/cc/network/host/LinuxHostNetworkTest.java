@@ -259,6 +259,10 @@ class LinuxHostNetworkTest {
       assertEquals(1, count(first, hook), hook + " in\n" + first);
     }
     assertTrue(first.contains("-A alice-web -p tcp -m tcp --dport 22 -j ACCEPT"), first);
+    // an administrator who flushes FORWARD loses the jump until the next apply puts it back
+    sh("ip", "netns", "exec", FE, "iptables", "-F", "FORWARD");
+    host.apply(p);
+    assertEquals(first, save(FE));
   }
 
   @Test
