@@ -42,6 +42,13 @@ public class LinuxHostNetwork implements HostNetwork {
   private static final Pattern RESTORE_LINE = Pattern.compile("line:? (\\d+)");
 
   private final CommandRunner runner;
+  /**
+   * Public addresses this CC put on the public interface since it started. The plan should list
+   * every address of VNET_PUBLICIPS (free ones with no private address), which is how a restarted
+   * CC knows which /32s are its own; this also covers a plan that lists only the assigned ones,
+   * so that an address taken away is not left on the interface leading to the front end itself.
+   */
+  private final Set<String> publicAdded = new TreeSet<>();
 
   public LinuxHostNetwork(CommandRunner runner) {
     this.runner = runner;
@@ -109,7 +116,7 @@ public class LinuxHostNetwork implements HostNetwork {
       restoreInput = RuleRenderer.render(plan, groupChains(now.table("filter")));
       privateSide = AddressReconciler.of(addresses(plan.privateInterface()), routers(plan),
           a -> AddressReconciler.inside(a, plan.subnet()));
-      Set<String> pool = new TreeSet<>();
+      Set<String> pool = new TreeSet<>(publicAdded);
       plan.publicAddresses().forEach(p -> pool.add(p.publicIp().strip()));
       publicSide = AddressReconciler.of(addresses(plan.publicInterface()), publics(plan),
           a -> AddressReconciler.prefix(a) == 32 && pool.contains(AddressReconciler.address(a)));
@@ -121,6 +128,7 @@ public class LinuxHostNetwork implements HostNetwork {
     // public address without its DNAT would lead to the front end's own services (its sshd)
     for (String a : publicSide.remove()) {
       must(List.of("ip", "addr", "del", a, "dev", plan.publicInterface()));
+      publicAdded.remove(AddressReconciler.address(a));
     }
     for (String a : privateSide.remove()) {
       must(List.of("ip", "addr", "del", a, "dev", plan.privateInterface()));
@@ -135,6 +143,7 @@ public class LinuxHostNetwork implements HostNetwork {
     }
     for (String a : publicSide.add()) {
       must(List.of("ip", "addr", "add", a, "dev", plan.publicInterface()));
+      publicAdded.add(AddressReconciler.address(a));
     }
   }
 

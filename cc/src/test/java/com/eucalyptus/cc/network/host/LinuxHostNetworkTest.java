@@ -204,6 +204,13 @@ class LinuxHostNetworkTest {
     assertFalse(eth1.contains(PUB_A + "/32"), eth1.toString());
     assertTrue(eth1.contains("198.51.100.99/32") && eth1.contains("198.51.100.1/24"), eth1.toString());
 
+    // a plan that lists only the assigned addresses (not the free ones of the pool): an address
+    // this CC added is still taken away with its assignment
+    host.apply(plan(List.of(WEB_NET, DB_NET), open, Map.of(PUB_A, A), null));
+    assertTrue(addresses(FE, "eth1").contains(PUB_A + "/32"));
+    host.apply(new HostNetworkPlan(SUBNET, "br0", "eth1", List.of(WEB_NET, DB_NET), open, List.of(), null));
+    assertFalse(addresses(FE, "eth1").contains(PUB_A + "/32"));
+
     // re-associate to the other guest: the address moves
     host.apply(plan(List.of(WEB_NET, DB_NET), Map.of(DB, List.of(tcp(5432, "0.0.0.0/0"))), Map.of(PUB_A, B), null));
     assertEquals("from 198.51.100.2", connect(INET, PUB_A, 5432));
