@@ -300,6 +300,7 @@ class LinuxHostNetworkTest {
           :EUCA-FORWARD - [0:0]
           -A INPUT -j ADMIN-IN
           -A FORWARD -j EUCA-FORWARD
+          -A FORWARD -s 203.0.113.0/24 -j DROP
           -A ADMIN-IN -p tcp -m tcp --dport 9999 -m comment --comment "the admin's \\"own\\" rule" -j ACCEPT
           -A ADMIN-IN -s 10.9.9.9 -p udp --dport 53 -j ACCEPT
           COMMIT
@@ -321,6 +322,9 @@ class LinuxHostNetworkTest {
       assertEquals(1, count(tables, "-A FORWARD -j EUCA-FORWARD"), tables);
       assertTrue(tables.contains(":FORWARD ACCEPT"), "the preload's FORWARD policy is not applied:\n" + tables);
       // the CC's jump comes first in FORWARD; the admin's rules follow
+      assertEquals(1, count(tables, "-A FORWARD -s 203.0.113.0/24 -j DROP"), tables);
+      assertTrue(tables.indexOf("-A FORWARD -j EUCA-FORWARD") < tables.indexOf("-A FORWARD -s 203.0.113.0/24"),
+          tables);
       host.preload(Path.of("/nonexistent/iptables-preload")); // no file: nothing to do
     } finally {
       Files.delete(preload);
