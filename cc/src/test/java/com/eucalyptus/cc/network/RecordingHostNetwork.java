@@ -11,10 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * for the logic tests of the modes, which check what a mode asks of the host. The real
  * implementation (LinuxHostNetwork) is tested against the real tools on its own.
  */
-final class RecordingHostNetwork implements HostNetwork {
-  final List<HostNetworkPlan> applied = new CopyOnWriteArrayList<>();
+public final class RecordingHostNetwork implements HostNetwork {
+  public final List<HostNetworkPlan> applied = new CopyOnWriteArrayList<>();
   final List<Path> preloaded = new CopyOnWriteArrayList<>();
-  volatile String failWith;
+  public volatile String failWith;
 
   @Override
   public void preload(Path file) {
@@ -29,7 +29,7 @@ final class RecordingHostNetwork implements HostNetwork {
     applied.add(plan);
   }
 
-  HostNetworkPlan last() {
+  public HostNetworkPlan last() {
     return applied.get(applied.size() - 1);
   }
 }
