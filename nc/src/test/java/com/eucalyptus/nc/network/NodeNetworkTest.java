@@ -32,6 +32,13 @@ class NodeNetworkTest {
   }
 
   @Test
+  void theNodeControllerDoesNotStartWithAnUnknownMode() {
+    String m = assertThrows(BadConfigurationException.class, () -> com.eucalyptus.nc.NodeControllerMain.start(
+        com.eucalyptus.runtime.config.EucaPaths.at(sys), EucalyptusConf.of(Map.of("VNET_MODE", "MANAGED")))).getMessage();
+    assertTrue(m.contains("VNET_MODE=\"MANAGED\" is not implemented yet"), m);
+  }
+
+  @Test
   void staticAndManagedNoVlanNeedTheBridge() {
     String m = assertThrows(BadConfigurationException.class,
         () -> NodeNetwork.fromConf(EucalyptusConf.of(Map.of("VNET_MODE", "STATIC")))).getMessage();
