@@ -162,7 +162,7 @@ public final class DhcpDaemon {
           .split("\0");
       for (int k = 0; k + 1 < args.length; k++) {
         if (args[k].equals("-cf") && args[k + 1].equals(confFile().toString())) {
-          return !args[0].endsWith("java"); // never a test JVM that happens to name the file
+          return true;
         }
       }
     } catch (IOException e) {
