@@ -715,10 +715,14 @@ class NetworkIT {
       return o.contains("instance-id=" + b.id()) ? o : null;
     });
     assertTrue(allowed.contains("exit=0"), allowed);
-    String ssh22 = internet.ssh(aliceKey, a1Public, "timeout 5 nc " + b.privateIp() + " 22 </dev/null 2>&1 | head -c 40; echo;"
-        + " echo done").stdout();
+    // (the same probe reaches A2's sshd in alpha's own block: it would see B's banner if it could)
+    String banner = "timeout 5 nc %s 22 </dev/null 2>&1 | head -c 40; echo; echo done";
+    String a2ssh = internet.ssh(aliceKey, a1Public, String.format(banner, a2.privateIp())).stdout();
+    assertTrue(a2ssh.contains("SSH-"), "A1 sees A2's sshd banner within alpha's block: " + a2ssh);
+    String ssh22 = internet.ssh(aliceKey, a1Public, String.format(banner, b.privateIp())).stdout();
     assertFalse(ssh22.contains("SSH-"), "B's port 22 stays closed to alpha: " + ssh22);
-    assertNull(internet.httpGet(b.publicIp(), 80, "/"), "B's port 80 stays closed to the internet (the rule names a group)");
+    assertNull(internet.httpGet(current(bob, b.id()).publicIp(), 80, "/"),
+        "B's port 80 stays closed to the internet (the rule names a group)");
 
     // revoked: a new connection is refused again
     boto(bob, "revoke", "beta", "tcp", "80", "80", "alice/alpha").assertOk();
