@@ -186,13 +186,17 @@ public final class FrontEndNetwork implements AutoCloseable {
   /** STATIC: the site's router address on the front end's private interface (the admin's, not the CC's). */
   public void addStaticRouter() {
     in(frontEnd, "ip", "addr", "replace", staticRouter() + "/24", "dev", privFront).assertOk();
+    // a site router that says at once that 169.254.169.254 is unreachable (STATIC has no metadata
+    // service): without this the kernel's ICMP rate limit drops most of the "unreachable" answers,
+    // and each of the image's 30 metadata attempts waits out its 10 s time-out
+    in(frontEnd, "sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0").assertOk();
   }
 
   /**
    * The front end as a freshly provisioned host between two modes: its processes other than a
    * running daemon's JVM ended (the CC's dhcpd: started by this test's CC), its iptables emptied
-   * (every chain of filter and nat flushed and deleted) and the private interface's addresses
-   * removed. Only the front end's namespace is touched.
+   * (every chain of filter and nat flushed and deleted), the private interface's addresses and
+   * the public interface's elastic ones removed. Only the front end's namespace is touched.
    */
   public void resetFrontEnd() {
     List<Long> dhcpd = frontEndProcesses("dhcpd");
@@ -206,6 +210,9 @@ public final class FrontEndNetwork implements AutoCloseable {
       fe("iptables", "-t", table, "-X").assertOk();
     }
     fe("ip", "addr", "flush", "dev", privFront).assertOk();
+    // the public interface keeps only the front end's own address (no elastic IPs)
+    fe("ip", "-4", "addr", "flush", "dev", pubFront).assertOk();
+    fe("ip", "addr", "add", frontPublic + "/24", "dev", pubFront).assertOk();
   }
 
   public void removeStaticRouter() {
