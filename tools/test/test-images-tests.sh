@@ -200,7 +200,8 @@ kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; qemu_pid=
 md2=$tmp/metadata2
 cp -r "$md" "$md2"
 rm -f "$md2/requests.log"
-cp "$tmp/mdkey.pub" "$md2/latest/meta-data/public-keys/0/openssh-key"
+# (written with CRLF, as an HTTP-minded server might)
+printf '%s\r\n' "$(cat "$tmp/mdkey.pub")" > "$md2/latest/meta-data/public-keys/0/openssh-key"
 md_fp=$(ssh-keygen -l -E md5 -f "$tmp/mdkey.pub" | awk '{ print $2 }' | sed 's/^MD5://')
 console=$tmp/console-sda.log
 qemu-system-x86_64 -accel tcg -m 256 -smp 1 -display none -monitor none -no-reboot \
