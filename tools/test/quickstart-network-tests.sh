@@ -4,7 +4,12 @@
 # bridges, this host's public-side address, IP forwarding, the MANAGED-NOVLAN keys written into a
 # copy of etc/eucalyptus.conf; a second run changes nothing; the settings check refuses a
 # subnet that clashes with an interface's network, a bad ADDRSPERNET, an empty or misplaced
-# PUBLICIPS, and a name that is not a bridge. Also bash -n of dev/quickstart.
+# PUBLICIPS, and a name that is not a bridge. Also bash -n of dev/quickstart. Then a guest on that
+# topology: the test image under QEMU on a tap in the guests' bridge, with the CC's part played
+# by hand (router address, ISC dhcpd, the metadata and elastic-IP DNATs in the namespace's own
+# iptables): it gets its address by DHCP, reads its metadata through VNET_CLOUDIP (seen there
+# with its own address), and `ssh -i key root@<public ip>` from the namespace's "host" logs in.
+# About 35 s.
 # Prints one final line "N passed, M failed".
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -130,4 +135,141 @@ t_not_bridge() { ! qs_bridge qsnotbr0 && ! ip -d link show qsnotbr0 | grep -qw b
 check "a name that is not a bridge is refused" t_not_bridge
 t_quote() { ! qs_conf_set "$conf" VNET_DNS 'a"b' && grep -q "^VNET_DNS=\"$QS_DNS\"$" "$conf"; }
 check "a value with a quote is not written" t_quote
+ip link del qsnotbr0
+
+# ---- a guest on this topology --------------------------------------------------------------
+# The test image booted by QEMU on a tap in eucabr0, with what the CC does in MANAGED-NOVLAN
+# played by hand (docs/network.md): the router address of the group's block (index 2 of 64:
+# 10.250.0.128/26, router .129, the guest .130) on eucabr0, ISC dhcpd (VNET_DHCPDAEMON) with the
+# guest's fixed address, the metadata DNAT to VNET_CLOUDIP:8773 (a stand-in answering there),
+# the elastic IP 172.31.250.10/32 on eucapub0 with the DNAT in nat PREROUTING and OUTPUT. Then,
+# as the quickstart's user: ssh -i key root@172.31.250.10 from "this host". All inside this
+# test's namespace: its iptables, not the machine's.
+if [ ! -c /dev/net/tun ] || ! command -v qemu-system-x86_64 >/dev/null || [ ! -x /usr/sbin/dhcpd ] \
+    || ! command -v iptables >/dev/null; then
+  echo "skipped the guest part: needs /dev/net/tun, qemu-system-x86_64, /usr/sbin/dhcpd and iptables"
+  finish
+fi
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+img=$tmp/images
+check "make-test-images" "$here/tools/make-test-images" "$img"
+# shellcheck disable=SC1091
+. "$img/images.env" || finish
+ip addr del 10.250.0.129/26 dev eucabr0 2>/dev/null   # the earlier check's stand-in router
+ip addr add 10.250.0.129/26 dev eucabr0
+mac=d0:0d:51:c7:00:02 guest=10.250.0.130 pub=172.31.250.10
+iid=i-51C70002
+t_cc_rules() {
+  iptables -t nat -A PREROUTING -s 10.250.0.0/16 -d 169.254.169.254/32 -p tcp --dport 80 \
+    -j DNAT --to-destination "$QS_CLOUDIP:8773" \
+  && iptables -t nat -A PREROUTING -d "$pub/32" -j DNAT --to-destination "$guest" \
+  && iptables -t nat -A OUTPUT -d "$pub/32" -j DNAT --to-destination "$guest" \
+  && iptables -t nat -A POSTROUTING -s "$guest/32" ! -d 10.250.0.0/16 -j SNAT --to-source "$pub"
+}
+check "the CC's rules, by hand, in this namespace" t_cc_rules
+cat > "$tmp/dhcpd.conf" <<EOF
+default-lease-time 1200;
+max-lease-time 1200;
+ddns-update-style none;
+authoritative;
+shared-network euca {
+  subnet 10.250.0.128 netmask 255.255.255.192 {
+    option subnet-mask 255.255.255.192;
+    option broadcast-address 10.250.0.191;
+    option domain-name-servers $QS_DNS;
+    option routers 10.250.0.129;
+  }
+  host node-$guest { hardware ethernet $mac; fixed-address $guest; }
+}
+EOF
+: > "$tmp/dhcpd.leases"
+/usr/sbin/dhcpd -4 -f -q -cf "$tmp/dhcpd.conf" -lf "$tmp/dhcpd.leases" -pf "$tmp/dhcpd.pid" "$QS_BRIDGE" \
+  > "$tmp/dhcpd.log" 2>&1 &
+pids+=($!)
+# the metadata stand-in on VNET_CLOUDIP:8773, logging each request's source address
+ssh-keygen -q -t ed25519 -N '' -C quickstart@test -f "$tmp/key"
+mkdir -p "$tmp/md/latest/meta-data/public-keys/0"
+echo "$iid" > "$tmp/md/latest/meta-data/instance-id"
+cp "$tmp/key.pub" "$tmp/md/latest/meta-data/public-keys/0/openssh-key"
+/usr/bin/python3 - "$QS_CLOUDIP" "$tmp/md" > "$tmp/md.log" 2>&1 <<'EOF' &
+import http.server, os, sys
+root = sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        print(self.client_address[0], self.path, flush=True)
+        f = os.path.realpath(os.path.join(root, self.path.lstrip("/")))
+        if f.startswith(root + "/") and os.path.isfile(f):
+            body, code = open(f, "rb").read(), 200
+        else:
+            body, code = b"not found\n", 404
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer((sys.argv[1], 8773), H).serve_forever()
+EOF
+pids+=($!)
+/usr/bin/python3 - "$img/$ROOT" "$tmp/disk.img" <<'EOF'
+import os, shutil, struct, sys
+root, disk = sys.argv[1], sys.argv[2]
+sectors = os.path.getsize(root) // 512
+mbr = bytearray(512)
+mbr[446:462] = struct.pack("<B3sB3sII", 0x80, b"\xff\xff\xfe", 0x83, b"\xff\xff\xfe", 2048, sectors)
+mbr[510:512] = b"\x55\xaa"
+with open(disk, "wb") as out, open(root, "rb") as src:
+    out.write(mbr)
+    out.seek(2048 * 512)
+    shutil.copyfileobj(src, out)
+EOF
+ip tuntap add qstap0 mode tap
+ip link set qstap0 master "$QS_BRIDGE" up
+console=$tmp/console.log
+qemu-system-x86_64 -accel tcg -m 256 -smp 1 -display none -monitor none -no-reboot \
+  -serial "file:$console" \
+  -kernel "$img/$KERNEL" -initrd "$img/$RAMDISK" -append "root=/dev/vda1 console=ttyS0 panic=-1" \
+  -drive "file=$tmp/disk.img,format=raw,if=virtio" \
+  -netdev tap,id=n0,ifname=qstap0,script=no,downscript=no -device "virtio-net-pci,netdev=n0,mac=$mac" \
+  > "$tmp/qemu.out" 2>&1 &
+qemu_pid=$!
+pids+=("$qemu_pid")
+boot_start=$SECONDS
+t_ready() {
+  local i
+  for i in $(seq 1 150); do
+    grep -q 'EUCA-TEST-IMAGE-READY' "$console" 2>/dev/null && return 0
+    kill -0 "$qemu_pid" 2>/dev/null || break
+    sleep 1
+  done
+  cat "$tmp/qemu.out" "$tmp/dhcpd.log"; tail -n 30 "$console"
+  return 1
+}
+check "the guest boots on $QS_BRIDGE and prints READY" t_ready
+echo "READY $((SECONDS - boot_start)) s after QEMU started (TCG)"
+line=$(grep -a 'EUCA-TEST-IMAGE-READY' "$console" | tr -d '\r' | head -n 1)
+echo "console: $line"
+t_lease() { echo "$line" | grep -q "instance-id=$iid ip=$guest "; }
+check "its address from dhcpd, its instance id from the metadata DNAT to $QS_CLOUDIP:8773" t_lease
+t_md_source() { cat "$tmp/md.log"; grep -qx "$guest /latest/meta-data/instance-id" "$tmp/md.log" \
+  && grep -qx "$guest /latest/meta-data/public-keys/0/openssh-key" "$tmp/md.log"; }
+check "the metadata service saw the guest's own address" t_md_source
+t_ssh_public() {
+  local out
+  out=$(ssh -i "$tmp/key" -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=20 \
+    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+    "root@$pub" 'hostname; ip -4 -o addr show dev eth0') || return 1
+  echo "$out"
+  echo "$out" | grep -qx euca-busybox && echo "$out" | grep -q "inet $guest/26"
+}
+check "ssh -i key root@$pub from this host (nat OUTPUT DNAT) runs a command in the guest" t_ssh_public
+t_rerun_with_guest() { # the set-up again, with a guest on the bridge: nothing said, nothing changed
+  local before out
+  before=$(ip -o addr show; ip -o link show)
+  out=$(qs_net_setup 2>&1) || { echo "$out"; return 1; }
+  [ -z "$out" ] && [ "$(ip -o addr show; ip -o link show)" = "$before" ]
+}
+check "a second set-up with a guest running changes nothing" t_rerun_with_guest
+check "ssh still works after it" t_ssh_public
 finish
