@@ -60,7 +60,13 @@ import java.util.stream.Stream;
  * Run by bench/instances.
  */
 public final class LaunchTimeBench {
-  private static final String EC2 = "http://127.0.0.1:8773/services/Eucalyptus";
+  /**
+   * Added to the daemons' ports (-Deuca.bench.portOffset, EUCA_BENCH_PORT_OFFSET in bench/instances),
+   * so that the bench can run beside a cloud that already holds 8773-8775 and 8443.
+   */
+  private static final int PORT_OFFSET = Integer.getInteger("euca.bench.portOffset", 0);
+  private static final int CLOUD_PORT = CloudInstallation.CLOUD_PORT + PORT_OFFSET;
+  private static final String EC2 = "http://127.0.0.1:" + CLOUD_PORT + "/services/Eucalyptus";
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
   private static final Duration RUNNING_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration SSH_TIMEOUT = Duration.ofMinutes(5);
@@ -90,11 +96,17 @@ public final class LaunchTimeBench {
     TestImages images = TestImages.make();
 
     SiteNetwork site = null;
-    try (CloudInstallation cloud = CloudInstallation.install("bench-instances", Map.of("LOGLEVEL", "INFO",
-        "NC_CACHE_SIZE", "400"))) {
+    Map<String, String> conf = new LinkedHashMap<>(Map.of("LOGLEVEL", "INFO", "NC_CACHE_SIZE", "400"));
+    if (PORT_OFFSET != 0) {
+      conf.putAll(Map.of("CLOUD_PORT", String.valueOf(CLOUD_PORT),
+          "CLOUD_SSL_PORT", String.valueOf(CloudInstallation.CONSOLE_PORT + PORT_OFFSET),
+          "CC_PORT", String.valueOf(CloudInstallation.CC_PORT + PORT_OFFSET),
+          "NC_PORT", String.valueOf(CloudInstallation.NC_PORT + PORT_OFFSET)));
+    }
+    try (CloudInstallation cloud = CloudInstallation.install("bench-instances", conf)) {
       // QEMU runs as libvirt-qemu: it must reach the instance folders under the install
       Files.setPosixFilePermissions(cloud.home(), PosixFilePermissions.fromString("rwxr-xr-x"));
-      site = SiteNetwork.build(cloud.home().resolve("site"), busyboxDeb(), CloudInstallation.CLOUD_PORT);
+      site = SiteNetwork.build(cloud.home().resolve("site"), busyboxDeb(), CLOUD_PORT);
       cloud.setConf(site.conf());
       cloud.startAll();
       cloud.registerClusterAndNode();
@@ -138,7 +150,7 @@ public final class LaunchTimeBench {
   }
 
   static String ec2(Credentials admin, Map<String, String> params) {
-    HttpResponse<String> r = QuerySigner.get(EC2, QuerySigner.signV2("127.0.0.1:8773", "/services/Eucalyptus",
+    HttpResponse<String> r = QuerySigner.get(EC2, QuerySigner.signV2("127.0.0.1:" + CLOUD_PORT, "/services/Eucalyptus",
         admin.accessKey(), admin.secretKey(), params, Instant.now()));
     if (r.statusCode() != 200) {
       throw new IllegalStateException(params.get("Action") + ": HTTP " + r.statusCode() + ": " + r.body());
