@@ -266,8 +266,9 @@ class LinuxHostNetworkTest {
       assertEquals(1, count(first, hook), hook + " in\n" + first);
     }
     assertTrue(first.contains("-A alice-web -p tcp -m tcp --dport 22 -j ACCEPT"), first);
-    // an administrator who flushes FORWARD loses the jump until the next apply puts it back
-    sh("ip", "netns", "exec", FE, "iptables", "-F", "FORWARD");
+    // a jump someone deleted is back (first in its chain) after the next apply
+    sh("ip", "netns", "exec", FE, "iptables", "-D", "FORWARD", "-j", "EUCA-FORWARD");
+    sh("ip", "netns", "exec", FE, "iptables", "-t", "nat", "-D", "POSTROUTING", "-j", "EUCA-POSTROUTING");
     host.apply(p);
     assertEquals(first, save(FE));
   }
