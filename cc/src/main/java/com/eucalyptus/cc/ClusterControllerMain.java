@@ -3,9 +3,12 @@ package com.eucalyptus.cc;
 import com.eucalyptus.cc.instances.InstanceLauncher;
 import com.eucalyptus.cc.instances.InstancePoller;
 import com.eucalyptus.cc.instances.InstanceTable;
-import com.eucalyptus.cc.network.ArpProbe;
-import com.eucalyptus.cc.network.NeighbourTable;
-import com.eucalyptus.cc.network.SystemModeAddresses;
+import com.eucalyptus.cc.network.NetworkMode;
+import com.eucalyptus.cc.network.NetworkModes;
+import com.eucalyptus.cc.network.NetworkRefusal;
+import com.eucalyptus.cc.network.config.VnetConfig;
+import com.eucalyptus.cc.network.host.HostNetwork;
+import com.eucalyptus.cc.network.host.LinuxHostNetwork;
 import com.eucalyptus.cc.nodes.NodeEndpoint;
 import com.eucalyptus.cc.nodes.NodeRegistry;
 import com.eucalyptus.cc.scheduling.SchedulingPolicy;
@@ -16,7 +19,9 @@ import com.eucalyptus.cc.service.ClusterService;
 import com.eucalyptus.cc.service.GatherLogService;
 import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.daemon.Daemon;
+import com.eucalyptus.runtime.config.BadConfigurationException;
 import com.eucalyptus.runtime.config.EucalyptusConf;
+import com.eucalyptus.runtime.exec.CommandRunner;
 import com.eucalyptus.runtime.logging.DaemonLogging;
 import com.eucalyptus.runtime.soap.KeySource;
 import com.eucalyptus.runtime.soap.SoapServer;
@@ -47,13 +52,32 @@ public final class ClusterControllerMain {
     paths.ensureVarDirs();
     DaemonLogging.init("cc", paths.logDir(), conf.get("LOGLEVEL", "INFO"));
     Logger log = LogManager.getLogger(ClusterControllerMain.class);
-    Running cc = start(paths, conf);
+    Running cc;
+    try {
+      cc = start(paths, conf, hostNetwork());
+    } catch (BadConfigurationException | NetworkRefusal e) {
+      // an administrator's mistake or a network the CC cannot set up: said in cc.log and on stderr
+      // (the init script shows the daemon's output when it exits at start), and a non-zero exit
+      log.fatal("Cluster Controller not started: {}", e.getMessage());
+      System.err.println("eucalyptus-cc: " + e.getMessage());
+      LogManager.shutdown();
+      System.exit(1);
+      return;
+    }
     log.info("Cluster Controller up on port {}", cc.port());
     Daemon.runUntilStopped("Cluster Controller", cc::stop);
   }
 
-  /** A started CC: its SOAP server and its node poller. */
-  public record Running(SoapServer server, NodeRegistry nodes, InstanceLauncher launcher) {
+  /**
+   * The construction point of the front end's host networking (iptables chains, NAT, router and
+   * public addresses) for the MANAGED modes: the real tools, through the one command runner.
+   */
+  static HostNetwork hostNetwork() {
+    return new LinuxHostNetwork(new CommandRunner());
+  }
+
+  /** A started CC: its SOAP server, its node poller and its network mode. */
+  public record Running(SoapServer server, NodeRegistry nodes, InstanceLauncher launcher, NetworkMode network) {
     public int port() {
       return server.port();
     }
@@ -62,18 +86,39 @@ public final class ClusterControllerMain {
       nodes.close();
       launcher.close();
       server.stop();
+      network.close();
     }
+  }
+
+  /** As {@link #start(EucaPaths, EucalyptusConf, HostNetwork)} with the daemon's host networking. */
+  public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
+    return start(paths, conf, hostNetwork());
   }
 
   /**
    * Serves EucalyptusCC and EucalyptusGL and polls the NODES; used by the daemon and by tests.
    * Conf keys: CC_PORT (8774), NODES, NC_PORT (8775), NC_SERVICE, ENABLE_WS_SECURITY (Y), SCHEDPOLICY,
    * NC_POLLING_FREQUENCY (seconds between polls of every node, 5), NC_TIMEOUT (seconds per NC call, 15),
-   * VNET_MODE (SYSTEM), VNET_PRIVINTERFACE or VNET_BRIDGE (the interface whose neighbour table
-   * gives the guests' addresses; all interfaces when neither is set) and VNET_NEIGHBOUR_TABLE
-   * (/proc/net/arp; beyond 1.5.2, for a CC whose guests' network is in another namespace).
+   * and the networking keys, checked for the mode by {@link VnetConfig} (a missing or malformed one
+   * stops the CC with a {@link BadConfigurationException} naming it):
+   * <ul>
+   *   <li>VNET_MODE: SYSTEM (default), STATIC or MANAGED-NOVLAN; MANAGED is refused (not yet);</li>
+   *   <li>SYSTEM: VNET_PRIVINTERFACE or else VNET_BRIDGE (the interface whose neighbour table gives
+   *       the guests' addresses; all interfaces when neither is set), VNET_NEIGHBOUR_TABLE
+   *       (/proc/net/arp; beyond 1.5.2, for a CC whose guests' network is in another namespace);</li>
+   *   <li>STATIC: VNET_INTERFACE (VNET_PRIVINTERFACE overrides it), VNET_DHCPDAEMON, VNET_DHCPUSER
+   *       (root), VNET_SUBNET, VNET_NETMASK, VNET_BROADCAST, VNET_ROUTER, VNET_DNS, VNET_MACMAP;</li>
+   *   <li>MANAGED-NOVLAN: VNET_INTERFACE (VNET_PRIVINTERFACE and VNET_PUBINTERFACE override it),
+   *       VNET_DHCPDAEMON, VNET_DHCPUSER (root), VNET_SUBNET, VNET_NETMASK, VNET_DNS,
+   *       VNET_ADDRSPERNET, VNET_PUBLICIPS, VNET_CLOUDIP (default: where StartNetwork comes from).</li>
+   * </ul>
+   * The guide's misspellings VNET_DHCPUSE, VNET_ADDRSPPERNET and VNET_DHCPSERVER are read as
+   * VNET_DHCPUSER, VNET_ADDRSPERNET and VNET_DHCPDAEMON, with a warning. dhcpd's files, the saved
+   * network state (cc-network-state) and the iptables-preload file are in var/run/eucalyptus/net.
+   *
+   * @param host the front end's firewall and addresses for MANAGED-NOVLAN (null: that mode refuses to start)
    */
-  public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
+  public static Running start(EucaPaths paths, EucalyptusConf conf, HostNetwork host) throws Exception {
     Logger log = LogManager.getLogger(ClusterControllerMain.class);
     boolean signed = conf.getBoolean("ENABLE_WS_SECURITY", true);
     if (!signed) {
@@ -91,23 +136,22 @@ public final class ClusterControllerMain {
         signed ? KeySource.files(paths.keysDir(), "cluster-pk.pem", "cluster-cert.pem", "node-cert.pem") : null,
         Duration.ofSeconds(conf.getInt("NC_TIMEOUT", 15)));
     NodeRegistry nodes = new NodeRegistry(endpoints, ncClient);
-    String mode = conf.get("VNET_MODE", "SYSTEM").strip();
-    if (!mode.equalsIgnoreCase("SYSTEM")) {
-      log.warn("VNET_MODE=\"{}\" is not supported yet: the CC works as in SYSTEM mode", mode);
+    // the network first: a configuration that cannot work stops the CC before it serves anything
+    VnetConfig vnet = VnetConfig.parse(conf);
+    NetworkMode network = NetworkModes.create(vnet, paths.runDir().resolve("net"),
+        Path.of(conf.get("VNET_NEIGHBOUR_TABLE", "/proc/net/arp")), new CommandRunner(), host);
+    network.start();
+    if (vnet.mode() == com.eucalyptus.runtime.network.VnetMode.SYSTEM) {
+      log.info("VNET_MODE SYSTEM: guests' addresses from the neighbour table of {}",
+          vnet.privateInterface() == null ? "every interface" : vnet.privateInterface());
+    } else {
+      log.info("VNET_MODE {} on {} (subnet {})", vnet.mode(), vnet.privateInterface(), vnet.subnet());
     }
-    String guestDevice = conf.get("VNET_PRIVINTERFACE", "");
-    if (guestDevice.isBlank()) {
-      guestDevice = conf.get("VNET_BRIDGE", "");
-    }
-    NeighbourTable neighbours = new NeighbourTable(Path.of(conf.get("VNET_NEIGHBOUR_TABLE", "/proc/net/arp")),
-        guestDevice);
-    log.info("guests' addresses from the neighbour table of {}", guestDevice.isBlank() ? "every interface" : guestDevice);
     InstanceTable table = new InstanceTable();
-    SystemModeAddresses addresses = new SystemModeAddresses(neighbours, new ArpProbe(guestDevice, Duration.ofSeconds(5)));
-    nodes.addPollListener(new InstancePoller(ncClient, table, addresses));
+    nodes.addPollListener(new InstancePoller(ncClient, table, network));
     InstanceLauncher launcher = new InstanceLauncher(nodes, new NodePicker(nodes, sched.newScheduler()), ncClient, table);
     ClusterService cluster = new ClusterService(nodes, DESCRIBE_RESOURCES_WAIT,
-        new ClusterInstances(table, launcher, ncClient, addresses));
+        new ClusterInstances(table, launcher, ncClient, network), ncClient);
     GatherLogService gatherLog = new GatherLogService(nodes, paths.keysDir(), paths.logDir());
     KeySource keys = signed ? KeySource.files(paths.keysDir(), "cluster-pk.pem", "cluster-cert.pem", "cloud-cert.pem") : null;
     SoapServer server = new SoapServer(conf.getInt("CC_PORT", 8774), keys);
@@ -127,6 +171,6 @@ public final class ClusterControllerMain {
         });
     server.start();
     nodes.startPolling(Duration.ofSeconds(Math.max(1, conf.getInt("NC_POLLING_FREQUENCY", 5))));
-    return new Running(server, nodes, launcher);
+    return new Running(server, nodes, launcher, network);
   }
 }

@@ -25,6 +25,8 @@ final class StandInNc implements EucalyptusNCSkeletonInterface {
   final Map<String, InstanceType> instances = new ConcurrentHashMap<>();
   final List<String> reboots = new java.util.concurrent.CopyOnWriteArrayList<>();
   volatile boolean refuseRuns;
+  /** the network indexes ncStartNetwork was called with */
+  final List<Integer> networksStarted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   StandInNc(int memMax, int diskMax, int coresMax, int memUsedByOthers, int coresUsedByOthers) {
     this.memMax = memMax;
@@ -155,6 +157,13 @@ final class StandInNc implements EucalyptusNCSkeletonInterface {
 
   @Override
   public NcStartNetworkResponse ncStartNetwork(NcStartNetwork request) {
-    throw new UnsupportedOperationException("not part of this stand-in");
+    networksStarted.add(request.getNcStartNetwork().getVlan());
+    NcStartNetworkResponseType out = new NcStartNetworkResponseType();
+    out.setCorrelationId(request.getNcStartNetwork().getCorrelationId());
+    out.set_return(true);
+    out.setNetworkStatus("SUCCESS");
+    NcStartNetworkResponse r = new NcStartNetworkResponse();
+    r.setNcStartNetworkResponse(out);
+    return r;
   }
 }

@@ -20,6 +20,8 @@ import com.eucalyptus.nc.images.WalrusImageClient;
 import com.eucalyptus.nc.images.WalrusRequestSigner;
 import com.eucalyptus.nc.instances.InstanceManager;
 import com.eucalyptus.nc.instances.InstanceSettings;
+import com.eucalyptus.nc.network.NodeNetwork;
+import com.eucalyptus.runtime.config.BadConfigurationException;
 import com.eucalyptus.runtime.crypto.Pem;
 import com.eucalyptus.runtime.exec.CommandRunner;
 import java.io.IOException;
@@ -57,6 +59,11 @@ public final class NodeControllerMain {
       System.err.println("eucalyptus-nc: " + e.getMessage());
       LogManager.shutdown();
       System.exit(1);
+    } catch (BadConfigurationException e) {
+      log.fatal("Node Controller not started: {}", e.getMessage());
+      System.err.println("eucalyptus-nc: " + e.getMessage());
+      LogManager.shutdown();
+      System.exit(1);
     }
   }
 
@@ -84,9 +91,18 @@ public final class NodeControllerMain {
    * NC_PORT (8775), HYPERVISOR (kvm), LIBVIRT_URI (default from HYPERVISOR: qemu:///system or
    * xen:///), INSTANCE_PATH, MAX_MEM (MB), MAX_CORES, MAX_DISK (GB), ENABLE_WS_SECURITY (Y),
    * NC_CACHE_SIZE (MB, 99999), SWAP_SIZE (MB, 512), MANUAL_INSTANCES_CLEANUP (N), VNET_BRIDGE,
-   * NC_TEARDOWN_RETENTION (seconds an ended instance is still reported, 180).
+   * NC_TEARDOWN_RETENTION (seconds an ended instance is still reported, 180), VNET_MODE (SYSTEM,
+   * STATIC or MANAGED-NOVLAN; anything else, MANAGED included, stops the NC with a
+   * {@link BadConfigurationException} naming it; STATIC and MANAGED-NOVLAN need VNET_BRIDGE).
    */
   public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
+    // checked first: a mode the NC does not know must not get as far as the hypervisor
+    NodeNetwork network = NodeNetwork.fromConf(conf);
+    String bridgeProblem = network.bridge() == null ? null : network.bridgeProblem();
+    if (bridgeProblem != null) {
+      // not fatal: the bridge may come up after the NC (ncStartNetwork checks again)
+      LogManager.getLogger(NodeControllerMain.class).warn("{}: guests cannot start until it does", bridgeProblem);
+    }
     HypervisorType type = HypervisorType.parse(conf.get("HYPERVISOR", "kvm"));
     String uri = conf.get("LIBVIRT_URI", type.defaultUri());
     LibvirtHypervisor hypervisor = LibvirtHypervisor.connect(uri);
@@ -98,7 +114,7 @@ public final class NodeControllerMain {
     });
     InstanceManager instances;
     try {
-      instances = instances(paths, conf, type, hypervisor, instancePath, launches);
+      instances = instances(paths, conf, type, hypervisor, instancePath, launches, network);
     } catch (Exception | Error e) {
       launches.shutdownNow();
       hypervisor.close();
@@ -108,7 +124,7 @@ public final class NodeControllerMain {
         new NodeResources.Limits(conf.getInt("MAX_MEM", 0), conf.getInt("MAX_CORES", 0), conf.getInt("MAX_DISK", 0)), instances);
     int port = conf.getInt("NC_PORT", 8775);
     NodeService service = new NodeService(resources, instances,
-        "http://" + localHostName() + ":" + port + "/axis2/services/EucalyptusNC");
+        "http://" + localHostName() + ":" + port + "/axis2/services/EucalyptusNC", network);
     KeySource keys = conf.getBoolean("ENABLE_WS_SECURITY", true)
         ? KeySource.files(paths.keysDir(), "node-pk.pem", "node-cert.pem", "cluster-cert.pem") : null;
     SoapServer server;
@@ -132,7 +148,7 @@ public final class NodeControllerMain {
   }
 
   private static InstanceManager instances(EucaPaths paths, EucalyptusConf conf, HypervisorType type, LibvirtHypervisor hypervisor,
-      Path instancePath, ExecutorService launches) throws Exception {
+      Path instancePath, ExecutorService launches, NodeNetwork network) throws Exception {
     Logger log = LogManager.getLogger(NodeControllerMain.class);
     Files.createDirectories(instancePath);
     Path absolute = instancePath.toAbsolutePath().normalize();
@@ -151,7 +167,7 @@ public final class NodeControllerMain {
     if (type != HypervisorType.XEN) {
       warnIfQemuCannotReach(absolute, log);
     }
-    String bridge = conf.get("VNET_BRIDGE", "").strip();
+    String bridge = network.bridge() == null ? "" : network.bridge();
     if (bridge.isEmpty()) {
       log.warn("VNET_BRIDGE is not set: instances get no network interface");
     }

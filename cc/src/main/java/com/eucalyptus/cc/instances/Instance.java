@@ -45,6 +45,12 @@ public record Instance(String instanceId, String reservationId, String ownerId, 
         placedAt);
   }
 
+  /** This instance with the MAC (sent as both public and private MAC) and addresses its network mode gave it. */
+  public Instance withNetwork(String mac, String priv, String pub) {
+    return new Instance(instanceId, reservationId, ownerId, imageId, kernelId, ramdiskId, vmType, keyName, launchTime,
+        stateName, mac, mac, vlan, priv, pub, serviceTag, userData, launchIndex, groupNames, lastSeen, placedAt);
+  }
+
   /** This instance as placed on {@code serviceTag} at {@code when}. */
   public Instance placedOn(String tag, Instant when) {
     return new Instance(instanceId, reservationId, ownerId, imageId, kernelId, ramdiskId, vmType, keyName, launchTime,

@@ -47,6 +47,14 @@ public interface NetworkMode extends InstancePoller.AddressLearner {
   /** DescribePublicAddresses: every address of the pool, with what it is assigned to. */
   List<PublicAssignment> publicAddresses() throws NetworkRefusal;
 
+  /**
+   * Whether StartNetwork also sends ncStartNetwork to every node (the MANAGED modes; SYSTEM and
+   * STATIC leave the nodes' bridge alone, as 1.5.2 did).
+   */
+  default boolean startsNetworkOnNodes() {
+    return false;
+  }
+
   /** At CC stop: nothing is torn down (guests keep their network while the CC restarts). */
   default void close() {
   }

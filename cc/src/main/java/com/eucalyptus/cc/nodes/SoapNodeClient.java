@@ -23,6 +23,9 @@ import com.eucalyptus.wsdl.nc.types.NcRebootInstanceType;
 import com.eucalyptus.wsdl.nc.types.NcRunInstance;
 import com.eucalyptus.wsdl.nc.types.NcRunInstanceResponseType;
 import com.eucalyptus.wsdl.nc.types.NcRunInstanceType;
+import com.eucalyptus.wsdl.nc.types.NcStartNetwork;
+import com.eucalyptus.wsdl.nc.types.NcStartNetworkResponseType;
+import com.eucalyptus.wsdl.nc.types.NcStartNetworkType;
 import com.eucalyptus.wsdl.nc.types.NcTerminateInstance;
 import com.eucalyptus.wsdl.nc.types.NcTerminateInstanceResponseType;
 import com.eucalyptus.wsdl.nc.types.NcTerminateInstanceType;
@@ -35,7 +38,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** The CC→NC calls over the signed hop (cluster-pk.pem, trusting node-cert.pem). */
-public final class SoapNodeClient implements NodeClient, NodeInstanceClient {
+public final class SoapNodeClient implements NodeClient, NodeInstanceClient, NodeNetworkClient {
   private final KeySource keys;
   private final Duration timeout;
 
@@ -181,6 +184,27 @@ public final class SoapNodeClient implements NodeClient, NodeInstanceClient {
       NcGetConsoleOutputResponseType r = stub.ncGetConsoleOutput(req).getNcGetConsoleOutputResponse();
       check(r, "ncGetConsoleOutput");
       return new ConsoleOutput(r.getConsoleOutput(), r.getTimestamp() == null ? null : r.getTimestamp().toInstant());
+    });
+  }
+
+  /** ncStartNetwork as 1.5.2's doStartNetwork sent it: remoteHosts "localhost", port 1234, the index. */
+  @Override
+  public String startNetwork(NodeEndpoint node, int vlan) throws Exception {
+    return call(node, stub -> {
+      NcStartNetworkType t = header(new NcStartNetworkType(), null);
+      t.addRemoteHosts("localhost");
+      t.setRemoteHostPort(1234);
+      t.setVlan(vlan);
+      NcStartNetwork req = new NcStartNetwork();
+      req.setNcStartNetwork(t);
+      NcStartNetworkResponseType r = stub.ncStartNetwork(req).getNcStartNetworkResponse();
+      if (r == null) {
+        throw new IllegalStateException("ncStartNetwork: empty answer");
+      }
+      if (r.is_returnSpecified() && !r.get_return()) {
+        throw new IllegalStateException("ncStartNetwork refused by the node: " + r.getNetworkStatus());
+      }
+      return r.getNetworkStatus();
     });
   }
 

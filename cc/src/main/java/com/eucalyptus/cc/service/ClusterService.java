@@ -4,6 +4,10 @@ import com.eucalyptus.cc.instances.InsufficientCapacityException;
 import com.eucalyptus.cc.instances.Instance;
 import com.eucalyptus.cc.instances.LaunchRequest;
 import com.eucalyptus.cc.instances.NodeInstanceClient;
+import com.eucalyptus.cc.network.NetworkRefusal;
+import com.eucalyptus.cc.network.model.IngressRule;
+import com.eucalyptus.cc.network.model.PublicAssignment;
+import com.eucalyptus.cc.nodes.NodeNetworkClient;
 import com.eucalyptus.cc.nodes.NodeEndpoint;
 import com.eucalyptus.cc.nodes.NodeRegistry;
 import com.eucalyptus.cc.nodes.NodeState;
@@ -12,31 +16,40 @@ import com.eucalyptus.wsdl.cc.EucalyptusCCSkeletonInterface;
 import com.eucalyptus.wsdl.cc.types.*;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.axis2.context.MessageContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The EucalyptusCC operations. Resources and instances are answered; networks, addresses and
- * volumes arrive with later issues, and until then those calls are refused with a fault that says
- * so — never a fake success.
+ * The EucalyptusCC operations. Resources, instances, networks and public addresses are answered
+ * (the network operations by the VNET_MODE's {@link com.eucalyptus.cc.network.NetworkMode}; a
+ * refusal is {@code return=false} with statusMessage "Code: message", the code being the EC2 error
+ * the CLC shows); volumes arrive with a later issue and until then are refused with a fault that
+ * says so — never a fake success.
  */
 public final class ClusterService implements EucalyptusCCSkeletonInterface {
   private static final Logger LOG = LogManager.getLogger(ClusterService.class);
   private final NodeRegistry nodes;
   private final Duration maxWait;
   private final ClusterInstances instances;
+  private final NodeNetworkClient nodeNetwork;
 
   /**
    * @param maxWait how long DescribeResources and DescribeInstances wait for the nodes' fresh
    *     answers before using the last ones
+   * @param nodeNetwork ncStartNetwork, sent to every node on StartNetwork in the modes that want it
    */
-  public ClusterService(NodeRegistry nodes, Duration maxWait, ClusterInstances instances) {
+  public ClusterService(NodeRegistry nodes, Duration maxWait, ClusterInstances instances, NodeNetworkClient nodeNetwork) {
     this.nodes = nodes;
     this.maxWait = maxWait;
     this.instances = instances;
+    this.nodeNetwork = nodeNetwork;
   }
 
   @Override
@@ -85,8 +98,26 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
     RunInstancesResponseType out = new RunInstancesResponseType();
     out.setCorrelationId(in.getCorrelationId());
     out.setUserId(in.getUserId());
+    // each instance gets its MAC and addresses from the network mode before it goes to a node
+    List<Instance> admitted = new ArrayList<>();
     try {
-      for (Instance i : instances.launcher().launch(launch)) {
+      for (Instance i : launch.instances()) {
+        admitted.add(instances.network().admit(i));
+      }
+    } catch (NetworkRefusal e) {
+      admitted.forEach(instances.network()::released);
+      LOG.warn("RunInstances {}: refused by the network: {}", in.getReservationId(), e.statusMessage());
+      out.set_return(false);
+      out.setStatusMessage(e.statusMessage());
+      RunInstancesResponse r = new RunInstancesResponse();
+      r.setRunInstancesResponse(out);
+      return r;
+    }
+    List<Instance> running = List.of();
+    try {
+      running = instances.launcher().launch(new LaunchRequest(admitted, launch.minCount(), launch.imageUrl(),
+          launch.kernelUrl(), launch.ramdiskUrl()));
+      for (Instance i : running) {
         out.addInstances(InstanceMessages.toMessage(i));
       }
       out.set_return(true);
@@ -94,6 +125,11 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
       LOG.warn("RunInstances {}: {}", in.getReservationId(), e.getMessage());
       out.set_return(false);
       out.setStatusMessage("InsufficientInstanceCapacity: " + e.getMessage());
+    } finally {
+      // the addresses of instances that did not start are free again
+      Set<String> started = new HashSet<>();
+      running.forEach(i -> started.add(i.instanceId()));
+      admitted.stream().filter(i -> !started.contains(i.instanceId())).forEach(instances.network()::released);
     }
     RunInstancesResponse r = new RunInstancesResponse();
     r.setRunInstancesResponse(out);
@@ -104,7 +140,7 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
   public DescribeInstancesResponse describeInstances(DescribeInstances request) {
     DescribeInstancesType in = request.getDescribeInstances();
     nodes.refresh(maxWait);
-    instances.addresses().learn(instances.table());
+    instances.network().learn(instances.table());
     Set<String> wanted = new HashSet<>();
     if (in.getInstanceIds() != null) {
       for (String id : in.getInstanceIds()) {
@@ -156,6 +192,10 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
         String state = instances.client().terminateInstance(node, id);
         instances.table().update(id, i -> i.withState(state == null || state.isBlank() ? "Teardown" : state));
         done[k] = true;
+        Instance gone = instances.table().get(id);
+        if (gone != null) {
+          instances.network().released(gone);
+        }
       } catch (Exception e) {
         LOG.warn("ncTerminateInstance of {} on {} failed: {}", id, node.url(), e.toString());
       }
@@ -224,34 +264,173 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
     return r;
   }
 
+  /** The CLC's address as this request came from it (for the metadata redirect), or null. */
+  private static String requestSource() {
+    MessageContext mc = MessageContext.getCurrentMessageContext();
+    Object addr = mc == null ? null : mc.getProperty(MessageContext.REMOTE_ADDR);
+    return addr == null ? null : addr.toString();
+  }
+
+  /** Sets return and statusMessage from a refusal (null: success). */
+  private static void answer(EucalyptusMessage out, String op, NetworkRefusal refusal) {
+    out.set_return(refusal == null);
+    if (refusal != null) {
+      LOG.warn("{} refused: {}", op, refusal.statusMessage());
+      out.setStatusMessage(refusal.statusMessage());
+    }
+  }
+
   @Override
   public StartNetworkResponse startNetwork(StartNetwork request) {
-    throw notYet("StartNetwork");
+    StartNetworkType in = request.getStartNetwork();
+    StartNetworkResponseType out = new StartNetworkResponseType();
+    out.setCorrelationId(in.getCorrelationId());
+    out.setUserId(in.getUserId());
+    int vlan = in.isVlanSpecified() ? in.getVlan() : 0;
+    NetworkRefusal refusal = null;
+    try {
+      instances.network().startNetwork(in.getUserId(), in.getNetName(), vlan, requestSource());
+      if (instances.network().startsNetworkOnNodes()) {
+        startOnNodes(vlan);
+      }
+    } catch (NetworkRefusal e) {
+      refusal = e;
+    }
+    answer(out, "StartNetwork " + in.getUserId() + "-" + in.getNetName() + " index " + vlan, refusal);
+    StartNetworkResponse r = new StartNetworkResponse();
+    r.setStartNetworkResponse(out);
+    return r;
+  }
+
+  /**
+   * ncStartNetwork to every node, in parallel. A node that fails is logged and does not fail the
+   * CLC's request: its guests cannot start there anyway, and the others need not wait for it.
+   */
+  private void startOnNodes(int vlan) {
+    List<CompletableFuture<Void>> calls = new ArrayList<>();
+    for (NodeState n : nodes.snapshot()) {
+      NodeEndpoint node = n.endpoint();
+      calls.add(CompletableFuture.runAsync(() -> {
+        try {
+          String status = nodeNetwork.startNetwork(node, vlan);
+          if (status == null || !status.startsWith("SUCCESS")) {
+            LOG.warn("ncStartNetwork (index {}) on {}: {}", vlan, node.url(), status);
+          } else {
+            LOG.debug("ncStartNetwork (index {}) on {}: {}", vlan, node.url(), status);
+          }
+        } catch (Exception e) {
+          LOG.warn("ncStartNetwork (index {}) on {} failed: {}", vlan, node.url(), e.getMessage());
+        }
+      }));
+    }
+    calls.forEach(CompletableFuture::join);
   }
 
   @Override
   public StopNetworkResponse stopNetwork(StopNetwork request) {
-    throw notYet("StopNetwork");
+    StopNetworkType in = request.getStopNetwork();
+    StopNetworkResponseType out = new StopNetworkResponseType();
+    out.setCorrelationId(in.getCorrelationId());
+    out.setUserId(in.getUserId());
+    int vlan = in.isVlanSpecified() ? in.getVlan() : 0;
+    NetworkRefusal refusal = null;
+    try {
+      instances.network().stopNetwork(in.getUserId(), in.getNetName(), vlan);
+    } catch (NetworkRefusal e) {
+      refusal = e;
+    }
+    answer(out, "StopNetwork " + in.getUserId() + "-" + in.getNetName(), refusal);
+    StopNetworkResponse r = new StopNetworkResponse();
+    r.setStopNetworkResponse(out);
+    return r;
   }
 
   @Override
   public ConfigureNetworkResponse configureNetwork(ConfigureNetwork request) {
-    throw notYet("ConfigureNetwork");
+    ConfigureNetworkType in = request.getConfigureNetwork();
+    ConfigureNetworkResponseType out = new ConfigureNetworkResponseType();
+    out.setCorrelationId(in.getCorrelationId());
+    out.setUserId(in.getUserId());
+    NetworkRefusal refusal = null;
+    try {
+      for (Map.Entry<String, List<IngressRule>> e : NetworkMessages.ruleSets(in.getUserId(), in.getRules()).entrySet()) {
+        instances.network().configureNetwork(in.getUserId(), e.getKey(), e.getValue());
+      }
+    } catch (NetworkRefusal e) {
+      refusal = e;
+    }
+    answer(out, "ConfigureNetwork for " + in.getUserId(), refusal);
+    ConfigureNetworkResponse r = new ConfigureNetworkResponse();
+    r.setConfigureNetworkResponse(out);
+    return r;
   }
 
   @Override
   public AssignAddressResponse assignAddress(AssignAddress request) {
-    throw notYet("AssignAddress");
+    AssignAddressType in = request.getAssignAddress();
+    AssignAddressResponseType out = new AssignAddressResponseType();
+    out.setCorrelationId(in.getCorrelationId());
+    out.setUserId(in.getUserId());
+    NetworkRefusal refusal = null;
+    try {
+      instances.network().assignAddress(strip(in.getSource()), strip(in.getDest()));
+      instances.network().learn(instances.table());
+    } catch (NetworkRefusal e) {
+      refusal = e;
+    }
+    answer(out, "AssignAddress " + in.getSource() + " -> " + in.getDest(), refusal);
+    AssignAddressResponse r = new AssignAddressResponse();
+    r.setAssignAddressResponse(out);
+    return r;
   }
 
   @Override
   public UnassignAddressResponse unassignAddress(UnassignAddress request) {
-    throw notYet("UnassignAddress");
+    UnassignAddressType in = request.getUnassignAddress();
+    UnassignAddressResponseType out = new UnassignAddressResponseType();
+    out.setCorrelationId(in.getCorrelationId());
+    out.setUserId(in.getUserId());
+    NetworkRefusal refusal = null;
+    try {
+      instances.network().unassignAddress(strip(in.getSource()), strip(in.getDest()));
+      instances.network().learn(instances.table());
+    } catch (NetworkRefusal e) {
+      refusal = e;
+    }
+    answer(out, "UnassignAddress " + in.getSource() + " -> " + in.getDest(), refusal);
+    UnassignAddressResponse r = new UnassignAddressResponse();
+    r.setUnassignAddressResponse(out);
+    return r;
   }
 
   @Override
   public DescribePublicAddressesResponse describePublicAddresses(DescribePublicAddresses request) {
-    throw notYet("DescribePublicAddresses");
+    DescribePublicAddressesType in = request.getDescribePublicAddresses();
+    DescribePublicAddressesResponseType out = new DescribePublicAddressesResponseType();
+    out.setCorrelationId(in.getCorrelationId());
+    out.setUserId(in.getUserId());
+    NetworkRefusal refusal = null;
+    try {
+      for (PublicAssignment p : instances.network().publicAddresses()) {
+        out.addSourceAddresses(p.publicIp());
+        out.addDestAddresses(p.assigned() ? p.privateIp() : "");
+      }
+    } catch (NetworkRefusal e) {
+      refusal = e;
+    }
+    out.set_return(refusal == null);
+    if (refusal != null) {
+      // SYSTEM and STATIC say so at every poll of the CLC: not worth a WARN each time
+      LOG.debug("DescribePublicAddresses refused: {}", refusal.statusMessage());
+      out.setStatusMessage(refusal.statusMessage());
+    }
+    DescribePublicAddressesResponse r = new DescribePublicAddressesResponse();
+    r.setDescribePublicAddressesResponse(out);
+    return r;
+  }
+
+  private static String strip(String s) {
+    return s == null ? null : s.strip();
   }
 
   @Override

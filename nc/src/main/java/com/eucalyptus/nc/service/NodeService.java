@@ -4,6 +4,7 @@ import com.eucalyptus.nc.instances.ConsoleOutput;
 import com.eucalyptus.nc.instances.Instance;
 import com.eucalyptus.nc.instances.InstanceManager;
 import com.eucalyptus.nc.instances.LaunchRequest;
+import com.eucalyptus.nc.network.NodeNetwork;
 import com.eucalyptus.nc.resources.NodeResources;
 import com.eucalyptus.wsdl.nc.EucalyptusNCSkeletonInterface;
 import com.eucalyptus.wsdl.nc.types.*;
@@ -18,8 +19,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The EucalyptusNC operations. Resources and instances are served; volumes and ncStartNetwork
- * arrive with their issues and until then are refused with a fault that says so — never a fake
+ * The EucalyptusNC operations. Resources, instances and ncStartNetwork are served; volumes
+ * arrive with their issue and until then are refused with a fault that says so — never a fake
  * success. A refused request (bad input, not enough room, unknown instance) is a SOAP fault whose
  * reason says why; the daemon goes on.
  */
@@ -28,11 +29,13 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
   private final NodeResources resources;
   private final InstanceManager instances;
   private final String serviceTag;
+  private final NodeNetwork network;
 
-  public NodeService(NodeResources resources, InstanceManager instances, String serviceTag) {
+  public NodeService(NodeResources resources, InstanceManager instances, String serviceTag, NodeNetwork network) {
     this.resources = resources;
     this.instances = instances;
     this.serviceTag = serviceTag;
+    this.network = network;
   }
 
   @Override
@@ -254,7 +257,23 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
 
   @Override
   public NcStartNetworkResponse ncStartNetwork(NcStartNetwork request) {
-    throw notYet("ncStartNetwork");
+    NcStartNetworkType in = request.getNcStartNetwork();
+    int vlan = in.isVlanSpecified() ? in.getVlan() : 0;
+    // statusMessage is an xs:int in the NC's WSDL: the reason of a FAIL follows it in networkStatus
+    String status = network.startNetwork(vlan);
+    if (status.startsWith("SUCCESS")) {
+      LOG.info("ncStartNetwork (index {}): bridge {} is ready", vlan, network.bridge());
+    } else {
+      LOG.warn("ncStartNetwork (index {}): {}", vlan, status);
+    }
+    NcStartNetworkResponseType out = new NcStartNetworkResponseType();
+    out.setCorrelationId(in.getCorrelationId());
+    out.setUserId(in.getUserId());
+    out.setNetworkStatus(status);
+    out.set_return(true);
+    NcStartNetworkResponse r = new NcStartNetworkResponse();
+    r.setNcStartNetworkResponse(out);
+    return r;
   }
 
   @Override
