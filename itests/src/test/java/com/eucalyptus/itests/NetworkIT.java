@@ -688,10 +688,12 @@ class NetworkIT {
     // disassociated: nothing answers on it
     boto(alice, "disassociate", eip).assertOk();
     await(TAKES_EFFECT, eip + " answering nothing", a2.id(), () -> internet.httpGet(eip, 80, "/") == null ? Boolean.TRUE : null);
-    await(TAKES_EFFECT, "DescribeInstances to show A2 without " + eip, a2.id(), () -> {
+    Instance a2After = await(TAKES_EFFECT, "DescribeInstances to show A2 without " + eip, a2.id(), () -> {
       Instance i = describe(alice, a2.id());
-      return i != null && !eip.equals(i.publicIp()) ? Boolean.TRUE : null;
+      return i != null && !eip.equals(i.publicIp()) ? i : null;
     });
+    // launched with private addressing: no address of the pool comes back to it either
+    assertFalse(net.publicPool.contains(a2After.publicIp()), "A2 (private addressing) after the disassociation: " + a2After);
     lap("elastic IP associate/move/disassociate");
   }
 
