@@ -334,6 +334,10 @@ public final class AddressPool {
    * @return the public address, or null when the instance got none
    */
   public synchronized String assignAtLaunch(String instanceId) {
+    String cluster = instances.find(instanceId).map(e -> e.cluster).orElse("");
+    if (!noPool.containsKey(cluster) && all().stream().noneMatch(a -> a.cluster().equals(cluster))) {
+      refresh(); // at need: the first launch after a CLC start may come before the first poll
+    }
     applyMode(settings.get());
     return giveSystemAddress(instanceId);
   }
