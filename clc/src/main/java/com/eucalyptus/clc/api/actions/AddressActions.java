@@ -105,8 +105,11 @@ public final class AddressActions {
       if ((!named.isEmpty() && named.stream().noneMatch(n -> n.trim().equals(a.publicIp()))) || !filter.test(a)) {
         continue;
       }
-      out.open("item").leaf("publicIp", a.publicIp()).leaf("instanceId", admin ? adminView(a)
-          : a.instanceId() == null ? "" : a.instanceId());
+      out.open("item").leaf("publicIp", a.publicIp());
+      String instance = admin ? adminView(a) : a.instanceId();
+      if (instance != null || !newer) {
+        out.leaf("instanceId", instance == null ? "" : instance); // 2008-12-01's empty element; later EC2 leaves it out
+      }
       if (newer) {
         out.leaf("domain", "standard");
       }
