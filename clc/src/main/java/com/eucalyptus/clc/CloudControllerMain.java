@@ -141,6 +141,7 @@ public final class CloudControllerMain implements AutoCloseable {
     GroupNetworks networks = new GroupNetworks(new NetworkIndexes(db), groups, instances, clusters, clusterClient);
     AddressPool addresses = new AddressPool(db, instances, clusters, clusterClient, () -> AddressSettings.of(properties));
     poller.alsoEachRound(addresses::refresh);
+    poller.alsoEachRound(networks::releaseUnused); // groups whose last instance ended unseen (say, while the CLC was down)
     instancePoller.onEnded(ended -> {
       addresses.instancesEnded(ended);
       networks.releaseUnused();
