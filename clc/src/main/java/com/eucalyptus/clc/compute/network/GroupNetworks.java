@@ -21,7 +21,8 @@ import org.apache.logging.log4j.Logger;
  * contract in docs/network.md): a group with instances holds a network index; before a launch its
  * network is started and given the group's rules on the launch's cluster; a change of its rules
  * reaches every cluster where it has instances; when its last instance has ended its index is
- * freed and its network stopped.
+ * freed and its network stopped. Groups whose rules name a group as a source get their rules
+ * again when that group's network starts or stops.
  */
 public final class GroupNetworks {
   private static final Logger LOG = LogManager.getLogger(GroupNetworks.class);
@@ -56,6 +57,7 @@ public final class GroupNetworks {
     int first = -1;
     for (String group : groupNames) {
       int index;
+      boolean isNew = indexes.find(owner, group).isEmpty();
       try {
         index = indexes.acquire(owner, group);
       } catch (IllegalStateException e) {
@@ -73,6 +75,9 @@ public final class GroupNetworks {
         throw new CcStatus.Refused(CcStatus.parse(c.message(), "InvalidParameterValue"));
       }
       LOG.debug("network {} of {} (index {}) ready on cluster {}", group, owner, index, cluster.name);
+      if (isNew) {
+        dependentsChanged(owner, group);
+      }
     }
     return first;
   }
@@ -139,6 +144,25 @@ public final class GroupNetworks {
         } catch (Exception ex) {
           LOG.warn("StopNetwork of {}/{} on cluster {} failed: {}", n.owner(), n.group(), c.name, ex.toString());
         }
+      }
+      dependentsChanged(n.owner(), n.group());
+    }
+  }
+
+  /**
+   * A group's network started or stopped: the groups with instances whose rules name it as a
+   * source get their rule set again, so that the CCs open them to its new network, and never to a
+   * network whose index has been freed (and may be given to another group).
+   */
+  private void dependentsChanged(String owner, String group) {
+    for (NetworkIndexes.Entry n : indexes.all()) {
+      if (n.owner().equals(owner) && n.group().equals(group)) {
+        continue;
+      }
+      boolean names = groups.find(n.owner(), n.group()).map(g -> g.rules().stream()
+          .anyMatch(r -> owner.equals(r.sourceOwner()) && group.equals(r.sourceGroup()))).orElse(false);
+      if (names) {
+        rulesChanged(n.owner(), n.group());
       }
     }
   }

@@ -148,4 +148,26 @@ class GroupNetworksTest {
         cc.logged("StartNetwork"));
     assertEquals(List.of(), cc.logged("StopNetwork"), "nothing stopped by the restart");
   }
+
+  @Test
+  void groupsThatNameAGroupAsSourceGetTheirRulesAgainWhenItsNetworkStartsAndStops() throws Exception {
+    cloud.call("DescribeSecurityGroups", cloud.bob);
+    cloud.call("AuthorizeSecurityGroupIngress", cloud.alice, "GroupName", "default", "IpPermissions.1.IpProtocol", "tcp",
+        "IpPermissions.1.FromPort", "22", "IpPermissions.1.ToPort", "22", "IpPermissions.1.Groups.1.UserId", "bob",
+        "IpPermissions.1.Groups.1.GroupName", "default");
+    String a = cloud.run(cloud.alice);
+    cloud.running(a);
+    cc.log.clear();
+    String b = cloud.run(cloud.bob);
+    assertEquals(List.of("StartNetwork bob default 3", "ConfigureNetwork bob default 1", "ConfigureNetwork alice default 2",
+        "RunInstances bob [default] vlan 3 [" + InstanceIds.mac(b) + "]"), cc.log.subList(0, 4));
+    cloud.running(b);
+    cc.log.clear();
+    cloud.terminate(cloud.bob, b);
+    assertEquals(List.of("StopNetwork bob default 3", "ConfigureNetwork alice default 2"),
+        cc.log.stream().filter(l -> l.contains("Network")).toList());
+    cc.log.clear();
+    cloud.run(cloud.bob); // bob's network starts again: alice's rules follow it
+    assertEquals(List.of("ConfigureNetwork alice default 2"), cc.logged("ConfigureNetwork alice"));
+  }
 }
