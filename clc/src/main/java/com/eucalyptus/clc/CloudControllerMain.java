@@ -142,6 +142,7 @@ public final class CloudControllerMain implements AutoCloseable {
     AddressPool addresses = new AddressPool(db, instances, clusters, clusterClient, () -> AddressSettings.of(properties));
     poller.alsoEachRound(addresses::refresh);
     poller.alsoEachRound(networks::releaseUnused); // groups whose last instance ended unseen (say, while the CLC was down)
+    instancePoller.addressBook(addresses::book);
     instancePoller.onEnded(ended -> {
       addresses.instancesEnded(ended);
       networks.releaseUnused();

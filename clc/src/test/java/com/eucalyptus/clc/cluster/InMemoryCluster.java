@@ -37,6 +37,8 @@ public final class InMemoryCluster implements ClusterClient {
   /** the CC does not answer at all */
   public boolean down;
   public Instant nodeLastSeen = Instant.now();
+  /** a report made before the last AssignAddress/UnassignAddress: this public address, whatever is assigned */
+  public String staleReportedPublic;
 
   public static InMemoryCluster managedNoVlan(String... publicIps) {
     InMemoryCluster cc = new InMemoryCluster();
@@ -106,6 +108,9 @@ public final class InMemoryCluster implements ClusterClient {
     String priv = privateIps.getOrDefault(id, managed() ? "0.0.0.0" : "10.0.0.5");
     String pub = publicIps.entrySet().stream().filter(e -> e.getValue().equals(priv) && !priv.equals("0.0.0.0"))
         .map(Map.Entry::getKey).findFirst().orElse(priv);
+    if (staleReportedPublic != null) {
+      pub = staleReportedPublic;
+    }
     return new ReportedInstance(id, "r", "o", states.get(id), priv, pub,
         "http://node1:8775/axis2/services/EucalyptusNC", Instant.now(), nodeLastSeen);
   }

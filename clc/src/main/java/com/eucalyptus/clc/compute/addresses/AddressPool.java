@@ -5,6 +5,7 @@ import com.eucalyptus.clc.cluster.ClusterClient;
 import com.eucalyptus.clc.cluster.Clusters;
 import com.eucalyptus.clc.compute.instances.InstanceState;
 import com.eucalyptus.clc.compute.instances.Instances;
+import com.eucalyptus.clc.compute.instances.PublicAddressBook;
 import com.eucalyptus.clc.persistence.AddressEntity;
 import com.eucalyptus.clc.persistence.ClusterEntity;
 import com.eucalyptus.clc.persistence.Database;
@@ -179,6 +180,19 @@ public final class AddressPool {
         .sorted(Comparator.comparingLong(a -> order(a.publicIp()))).toList());
   }
 
+  /** Who has which address now, for the instance poller. */
+  public PublicAddressBook book() {
+    Map<String, String> assigned = new HashMap<>();
+    java.util.Set<String> pool = new java.util.HashSet<>();
+    for (Address a : all()) {
+      pool.add(a.publicIp());
+      if (a.instanceId() != null) {
+        assigned.put(a.instanceId(), a.publicIp());
+      }
+    }
+    return new PublicAddressBook(assigned, pool);
+  }
+
   /** The pool as 1.5.2 showed it: the mode applied first (the addresses kept for launches). */
   public synchronized List<Address> describe() {
     applyMode(settings.get());
@@ -301,10 +315,11 @@ public final class AddressPool {
       return;
     }
     unassign(a);
-    giveSystemAddress(a.instanceId());
     if (a.system()) {
-      giveBack(publicIp);
+      giveBack(publicIp); // the administrator took a launch's address away: not given back to the same instance
+      applyMode(settings.get());
     }
+    giveSystemAddress(a.instanceId(), publicIp);
     LOG.info("address {} disassociated from {} by {}", publicIp, a.instanceId(), user);
   }
 
@@ -374,16 +389,20 @@ public final class AddressPool {
     }
   }
 
-  /** A system address for the instance if it should have one and has none; null otherwise. */
   private String giveSystemAddress(String instanceId) {
+    return giveSystemAddress(instanceId, null);
+  }
+
+  /** A system address (but not {@code except}) for the instance if it should have one and has none; null otherwise. */
+  private String giveSystemAddress(String instanceId, String except) {
     InstanceEntity i = instances.find(instanceId).orElse(null);
     if (i == null || !InstanceState.of(i.state).alive() || Boolean.TRUE.equals(i.privateAddressing)
         || !known(i.privateIp) || !assignedTo(instanceId).isEmpty()) {
       return null;
     }
     AddressSettings s = settings.get();
-    Address a = s.dynamic() ? firstFree(i.cluster) : all().stream()
-        .filter(x -> x.system() && x.instanceId() == null && x.cluster().equals(i.cluster)).findFirst().orElse(null);
+    Address a = all().stream().filter(x -> x.instanceId() == null && x.cluster().equals(i.cluster)
+        && !x.publicIp().equals(except) && (s.dynamic() ? x.owner() == null : x.system())).findFirst().orElse(null);
     if (a == null) {
       LOG.info("no public address for {} in cluster {}: it keeps its private address only", instanceId, i.cluster);
       return null;

@@ -70,6 +70,13 @@ public final class InstancePoller implements AutoCloseable {
     this.clock = clock;
   }
 
+  /** The CLC's public address assignments, which win over the CC's reports (see {@link PublicAddressBook}). */
+  private volatile Supplier<PublicAddressBook> addressBook = () -> PublicAddressBook.NONE;
+
+  public void addressBook(Supplier<PublicAddressBook> book) {
+    this.addressBook = book;
+  }
+
   /** Who is told, after each poll round, of the instances that became terminated in it. */
   public void onEnded(Consumer<List<String>> listener) {
     this.onEnded = listener;
@@ -146,6 +153,7 @@ public final class InstancePoller implements AutoCloseable {
         ? "" : r.cluster));
     boolean busy = false;
     List<String> ended = new ArrayList<>();
+    PublicAddressBook book = addressBook.get();
     for (Map.Entry<String, List<InstanceEntity>> e : byCluster.entrySet()) {
       ClusterEntity c = registered.get(e.getKey());
       Map<String, ReportedInstance> reports = new HashMap<>();
@@ -166,6 +174,7 @@ public final class InstancePoller implements AutoCloseable {
         Reconciler.Result result = store.change(row.instanceId, live -> {
           String before = live.state;
           Reconciler.Result r = Reconciler.apply(live, report, clusterAnswered, now, s);
+          live.publicIp = book.publicIpOf(live.instanceId, live.publicIp, live.privateIp);
           if (!before.equals(live.state)) {
             LOG.info("instance {} of {}: {} → {}", live.instanceId, live.owner, before, live.state);
             if (InstanceState.of(live.state) == InstanceState.TERMINATED) {

@@ -261,4 +261,31 @@ class AddressActionsTest {
     assertEquals("<addressesSet></addressesSet>", describe(cloud.admin));
     assertFalse(cc.logged("StartNetwork").isEmpty(), "SYSTEM is told too: it answers true and does nothing");
   }
+
+  @Test
+  void describeInstancesFollowsTheClcsAssignmentsNotAStaleReport() throws Exception {
+    managed();
+    String id = cloud.run(cloud.alice); // A1
+    cloud.running(id);
+    cloud.call("AllocateAddress", cloud.alice); // A2
+    cloud.call("AssociateAddress", cloud.alice, "PublicIp", A2, "InstanceId", id);
+    cc.staleReportedPublic = A1; // the CC's answer was made before the associate
+    cloud.now.addAndGet(1000);
+    cloud.poller.pollOnce();
+    assertTrue(cloud.call("DescribeInstances", cloud.alice).contains("<dnsName>" + A2 + "</dnsName>"));
+    cloud.call("DisassociateAddress", cloud.alice, "PublicIp", A2); // A1 again, from the pool
+    cc.staleReportedPublic = A2;
+    cloud.now.addAndGet(1000);
+    cloud.poller.pollOnce();
+    assertTrue(cloud.call("DescribeInstances", cloud.alice).contains("<dnsName>" + A1 + "</dnsName>"));
+    cloud.call("ReleaseAddress", cloud.alice, "PublicIp", A2);
+    cloud.properties.set(SystemProperties.ADDRESSES_DYNAMIC, "false");
+    cloud.properties.set(SystemProperties.ADDRESSES_RESERVED, "0");
+    cloud.call("AllocateAddress", cloud.bob); // A2
+    cloud.call("DisassociateAddress", cloud.admin, "PublicIp", A1); // no reserve: nothing to give it
+    cloud.now.addAndGet(1000);
+    cloud.poller.pollOnce();
+    assertTrue(cloud.call("DescribeInstances", cloud.alice).contains("<dnsName>10.0.2.2</dnsName>"),
+        "no address of its own: a pool address in the report is not taken");
+  }
 }

@@ -100,6 +100,7 @@ final class NetworkedCloud implements AutoCloseable {
     indexes = new NetworkIndexes(db);
     networks = new GroupNetworks(indexes, groups, instances, clusters, cc);
     addresses = new AddressPool(db, instances, clusters, cc, () -> AddressSettings.of(properties));
+    poller.addressBook(addresses::book);
     poller.onEnded(ended -> {
       addresses.instancesEnded(ended);
       networks.releaseUnused();
