@@ -250,9 +250,9 @@ public final class AddressPool {
     }
     if (a.instanceId() != null) {
       unassign(a);
-      giveSystemAddress(a.instanceId());
+      giveSystemAddress(a.instanceId(), a.publicIp()); // not this one (the administrator may release the system's)
     }
-    change(publicIp, e -> e.owner = null);
+    change(a.publicIp(), e -> e.owner = null);
     applyMode(settings.get());
     LOG.info("address {} released by {}", publicIp, user);
   }

@@ -288,4 +288,19 @@ class AddressActionsTest {
     assertTrue(cloud.call("DescribeInstances", cloud.alice).contains("<dnsName>10.0.2.2</dnsName>"),
         "no address of its own: a pool address in the report is not taken");
   }
+
+  @Test
+  void theAdministratorReleasingALaunchsAddressGivesTheInstanceAnotherFromTheReserve() throws Exception {
+    managed();
+    cloud.properties.set(SystemProperties.ADDRESSES_DYNAMIC, "false");
+    cloud.properties.set(SystemProperties.ADDRESSES_RESERVED, "2");
+    String id = cloud.run(cloud.bob); // A1, from the reserve
+    cc.log.clear();
+    assertEquals("<return>true</return>", cloud.call("ReleaseAddress", cloud.admin, "PublicIp", A1));
+    assertEquals(List.of("UnassignAddress " + A1 + " 10.0.2.2", "AssignAddress " + A2 + " 10.0.2.2"), cc.log);
+    assertEquals("<addressesSet><item><publicIp>" + A1 + "</publicIp><instanceId>available (eucalyptus)</instanceId>"
+        + "</item><item><publicIp>" + A2 + "</publicIp><instanceId>" + id + " (eucalyptus)</instanceId></item>"
+        + "<item><publicIp>" + A3 + "</publicIp><instanceId>nobody</instanceId></item></addressesSet>",
+        describe(cloud.admin), "the reserve is made up again");
+  }
 }
