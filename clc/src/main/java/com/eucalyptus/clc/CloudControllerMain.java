@@ -12,6 +12,7 @@ import com.eucalyptus.clc.api.actions.SecurityGroupActions;
 import com.eucalyptus.clc.api.actions.InstanceActions;
 import com.eucalyptus.clc.compute.addresses.AddressPool;
 import com.eucalyptus.clc.compute.addresses.AddressSettings;
+import com.eucalyptus.clc.compute.addresses.HeldAddressesCheck;
 import com.eucalyptus.clc.compute.groups.SecurityGroups;
 import com.eucalyptus.clc.compute.network.GroupNetworks;
 import com.eucalyptus.clc.compute.network.NetworkIndexes;
@@ -143,6 +144,7 @@ public final class CloudControllerMain implements AutoCloseable {
     poller.alsoEachRound(addresses::refresh);
     poller.alsoEachRound(networks::releaseUnused); // groups whose last instance ended unseen (say, while the CLC was down)
     instancePoller.addressBook(addresses::book);
+    accounts.addDeletionCheck(new HeldAddressesCheck(addresses));
     instancePoller.onEnded(ended -> {
       addresses.instancesEnded(ended);
       networks.releaseUnused();

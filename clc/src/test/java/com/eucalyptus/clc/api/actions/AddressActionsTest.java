@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.eucalyptus.clc.accounts.Accounts;
 import com.eucalyptus.clc.cluster.InMemoryCluster;
+import com.eucalyptus.clc.compute.addresses.HeldAddressesCheck;
 import com.eucalyptus.clc.compute.instances.StoredInstanceMetadata;
 import com.eucalyptus.clc.metadata.InstanceMetadata;
 import com.eucalyptus.clc.properties.SystemProperties;
@@ -41,7 +43,7 @@ class AddressActionsTest {
     }
   }
 
-  String describe(com.eucalyptus.clc.accounts.Accounts.User who, String... params) throws Exception {
+  String describe(Accounts.User who, String... params) throws Exception {
     return cloud.call("DescribeAddresses", who, params);
   }
 
@@ -302,5 +304,15 @@ class AddressActionsTest {
         + "</item><item><publicIp>" + A2 + "</publicIp><instanceId>" + id + " (eucalyptus)</instanceId></item>"
         + "<item><publicIp>" + A3 + "</publicIp><instanceId>nobody</instanceId></item></addressesSet>",
         describe(cloud.admin), "the reserve is made up again");
+  }
+
+  @Test
+  void aUserWhoHoldsAddressesCannotBeDeleted() throws Exception {
+    managed();
+    cloud.call("AllocateAddress", cloud.alice);
+    HeldAddressesCheck check = new HeldAddressesCheck(cloud.addresses);
+    assertEquals(List.of("holds the public address " + A1), check.whatBlocksDeletion("alice"));
+    cloud.call("ReleaseAddress", cloud.admin, "PublicIp", A1);
+    assertEquals(List.of(), check.whatBlocksDeletion("alice"));
   }
 }
