@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
@@ -52,8 +51,7 @@ public final class AddressPool {
   private final Clusters clusters;
   private final ClusterClient client;
   private final Supplier<AddressSettings> settings;
-  /** clusters whose CC said it has no pool (SYSTEM, STATIC), with its words */
-  private final Map<String, String> noPool = new ConcurrentHashMap<>();
+  private final ClusterPools pools;
   /** counts this CLC's changes: a CC's view taken while one happened is not compared with the database */
   private long changes;
 
@@ -64,6 +62,7 @@ public final class AddressPool {
     this.clusters = clusters;
     this.client = client;
     this.settings = settings;
+    this.pools = new ClusterPools(db, client);
   }
 
   // ------------------------------------------------------------------ the pool from the clusters
@@ -82,94 +81,24 @@ public final class AddressPool {
       synchronized (this) {
         before = changes;
       }
-      ClusterClient.PublicAddresses answer;
-      try {
-        answer = client.describePublicAddresses(c.host, c.port);
-      } catch (Exception e) {
-        LOG.debug("DescribePublicAddresses of cluster {} failed: {}", c.name, e.toString());
-        continue;
+      ClusterClient.PublicAddresses answer = pools.ask(c);
+      if (answer == null) {
+        continue; // not answering: its addresses stay as they are
       }
       synchronized (this) {
-        take(c, answer, before == changes);
+        pools.take(c, answer, before == changes);
       }
     }
     synchronized (this) {
       releaseEnded();
-      applyMode(settings.get());
-    }
-  }
-
-  private void take(ClusterEntity c, ClusterClient.PublicAddresses answer, boolean compare) {
-    if (!answer.ok()) {
-      if (noPool.put(c.name, answer.message() == null ? "" : answer.message()) == null) {
-        LOG.info("cluster {} has no public addresses: {}", c.name, answer.message());
-      }
-      db.tx(s -> s.createMutationQuery("delete from AddressEntity where cluster = :c and owner is null")
-          .setParameter("c", c.name).executeUpdate());
-      return;
-    }
-    noPool.remove(c.name);
-    List<Runnable> tell = new ArrayList<>();
-    db.tx(s -> {
-      Map<String, AddressEntity> known = new HashMap<>();
-      s.createQuery("from AddressEntity where cluster = :c", AddressEntity.class).setParameter("c", c.name)
-          .getResultList().forEach(e -> known.put(e.publicIp, e));
-      for (Map.Entry<String, String> a : answer.assignedTo().entrySet()) {
-        String ip = a.getKey();
-        String dest = a.getValue() == null ? "" : a.getValue();
-        AddressEntity e = known.remove(ip);
-        if (e == null) {
-          e = s.find(AddressEntity.class, ip);
-          if (e == null) {
-            e = new AddressEntity();
-            e.publicIp = ip;
-            e.cluster = c.name;
-            s.persist(e);
-            LOG.info("public address {} of cluster {} joins the pool", ip, c.name);
-          } else if (e.owner == null) {
-            e.cluster = c.name; // moved to this cluster's VNET_PUBLICIPS
-          }
-          continue;
-        }
-        if (!compare) {
-          continue;
-        }
-        final AddressEntity row = e;
-        if (row.instanceId != null && dest.isEmpty()) {
-          LOG.warn("cluster {} has {} unassigned, but it is {}'s: assigning it again", c.name, ip, row.instanceId);
-          String priv = row.privateIp;
-          tell.add(() -> send(c, "AssignAddress", ip, priv, true));
-        } else if (row.instanceId == null && !dest.isEmpty()) {
-          LOG.warn("cluster {} has {} assigned to {}, but it is unassigned: unassigning it", c.name, ip, dest);
-          tell.add(() -> send(c, "UnassignAddress", ip, dest, false));
-        }
-      }
-      for (AddressEntity gone : known.values()) {
-        if (gone.owner == null || (gone.system() && gone.instanceId == null)) {
-          s.remove(gone);
-          LOG.info("public address {} is no longer in cluster {}'s pool", gone.publicIp, c.name);
-        }
-      }
-      return null;
-    });
-    tell.forEach(Runnable::run);
-  }
-
-  private void send(ClusterEntity c, String what, String publicIp, String privateIp, boolean assign) {
-    try {
-      ClusterClient.Answer a = assign ? client.assignAddress(c.host, c.port, publicIp, privateIp)
-          : client.unassignAddress(c.host, c.port, publicIp, privateIp);
-      if (!a.ok()) {
-        LOG.warn("cluster {} refused {} {} → {}: {}", c.name, what, publicIp, privateIp, a.message());
-      }
-    } catch (Exception e) {
-      LOG.warn("{} {} on cluster {} failed: {}", what, publicIp, c.name, e.toString());
+      AddressingMode.apply(db, settings.get());
     }
   }
 
   /** Whether some cluster has a pool (what a user is told when there is no address). */
   private boolean anyPool() {
-    return !all().isEmpty() || clusters.registered().stream().anyMatch(c -> !noPool.containsKey(c.name));
+    // a cluster that has not said it has none (or not answered yet) may have one
+    return !all().isEmpty() || clusters.registered().stream().anyMatch(c -> !pools.withoutPool().containsKey(c.name));
   }
 
   // ------------------------------------------------------------------ what users see
@@ -195,7 +124,7 @@ public final class AddressPool {
 
   /** The pool as 1.5.2 showed it: the mode applied first (the addresses kept for launches). */
   public synchronized List<Address> describe() {
-    applyMode(settings.get());
+    AddressingMode.apply(db, settings.get());
     return all();
   }
 
@@ -208,7 +137,7 @@ public final class AddressPool {
   /** AllocateAddress: a free address (lowest first) for the user. */
   public synchronized String allocate(String user, boolean admin) {
     AddressSettings s = settings.get();
-    applyMode(s);
+    AddressingMode.apply(db, s);
     if (!admin) {
       long held = all().stream().filter(a -> user.equals(a.owner())).count();
       if (held >= s.maxPerUser()) {
@@ -219,7 +148,7 @@ public final class AddressPool {
     Address free = firstFree(null);
     if (free == null) {
       refresh(); // at need: a cluster registered or a pool grown since the last poll
-      applyMode(s);
+      AddressingMode.apply(db, s);
       free = firstFree(null);
     }
     if (free == null) {
@@ -234,7 +163,7 @@ public final class AddressPool {
   private AddressRefused noAddress(AddressSettings s) {
     if (!anyPool()) {
       StringBuilder why = new StringBuilder();
-      noPool.forEach((c, m) -> why.append("; cluster ").append(c).append(": ").append(m));
+      pools.withoutPool().forEach((c, m) -> why.append("; cluster ").append(c).append(": ").append(m));
       return new AddressRefused("UnsupportedOperation", "This cloud has no public addresses: elastic IPs need a cluster "
           + "in VNET_MODE MANAGED-NOVLAN (or MANAGED) with VNET_PUBLICIPS" + why);
     }
@@ -253,7 +182,7 @@ public final class AddressPool {
       giveSystemAddress(a.instanceId(), a.publicIp()); // not this one (the administrator may release the system's)
     }
     change(a.publicIp(), e -> e.owner = null);
-    applyMode(settings.get());
+    AddressingMode.apply(db, settings.get());
     LOG.info("address {} released by {}", publicIp, user);
   }
 
@@ -263,7 +192,7 @@ public final class AddressPool {
    * gets a system address again when one is free.
    */
   public synchronized void associate(String publicIp, String instanceId, String user, boolean admin) {
-    applyMode(settings.get());
+    AddressingMode.apply(db, settings.get());
     Address a = held(publicIp, user, admin);
     if (a == null) {
       throw new AddressRefused("AuthFailure", "The address '" + publicIp + "' is not allocated: allocate it first");
@@ -317,7 +246,7 @@ public final class AddressPool {
     unassign(a);
     if (a.system()) {
       giveBack(publicIp); // the administrator took a launch's address away: not given back to the same instance
-      applyMode(settings.get());
+      AddressingMode.apply(db, settings.get());
     }
     giveSystemAddress(a.instanceId(), publicIp);
     LOG.info("address {} disassociated from {} by {}", publicIp, a.instanceId(), user);
@@ -350,10 +279,10 @@ public final class AddressPool {
    */
   public synchronized String assignAtLaunch(String instanceId) {
     String cluster = instances.find(instanceId).map(e -> e.cluster).orElse("");
-    if (!noPool.containsKey(cluster) && all().stream().noneMatch(a -> a.cluster().equals(cluster))) {
+    if (!pools.withoutPool().containsKey(cluster) && all().stream().noneMatch(a -> a.cluster().equals(cluster))) {
       refresh(); // at need: the first launch after a CLC start may come before the first poll
     }
-    applyMode(settings.get());
+    AddressingMode.apply(db, settings.get());
     return giveSystemAddress(instanceId);
   }
 
@@ -368,7 +297,7 @@ public final class AddressPool {
         LOG.info("address {} of ended instance {} is back ({})", a.publicIp(), id, a.system() ? "to the pool" : a.owner());
       }
     }
-    applyMode(settings.get());
+    AddressingMode.apply(db, settings.get());
   }
 
   /**
@@ -458,7 +387,7 @@ public final class AddressPool {
   private void unassign(Address a) {
     ClusterEntity c = cluster(a.cluster());
     if (c != null && a.privateIp() != null) {
-      send(c, "UnassignAddress", a.publicIp(), a.privateIp(), false);
+      pools.send(c, "UnassignAddress", a.publicIp(), a.privateIp(), false);
     }
     change(a.publicIp(), e -> {
       e.instanceId = null;
@@ -483,42 +412,6 @@ public final class AddressPool {
         }
       });
     }
-  }
-
-  /**
-   * 1.5.2's updateAddressingMode: with dynamic addressing the system holds only the addresses it has
-   * given to instances; without, it keeps {@code reservedForLaunches} (taking free ones, or giving
-   * unassigned ones back), which users cannot allocate.
-   */
-  private void applyMode(AddressSettings s) {
-    db.tx(x -> {
-      List<AddressEntity> rows = x.createQuery("from AddressEntity", AddressEntity.class).getResultList().stream()
-          .sorted(Comparator.comparingLong(e -> order(e.publicIp))).toList();
-      if (s.dynamic()) {
-        for (AddressEntity e : rows) {
-          if (e.system() && e.instanceId == null) {
-            e.owner = null;
-          }
-        }
-        return null;
-      }
-      long held = rows.stream().filter(AddressEntity::system).count();
-      for (AddressEntity e : rows) {
-        if (held < s.reservedForLaunches() && e.owner == null) {
-          e.owner = AddressEntity.SYSTEM;
-          held++;
-        }
-      }
-      List<AddressEntity> highestFirst = new ArrayList<>(rows);
-      java.util.Collections.reverse(highestFirst);
-      for (AddressEntity e : highestFirst) {
-        if (held > s.reservedForLaunches() && e.system() && e.instanceId == null) {
-          e.owner = null;
-          held--;
-        }
-      }
-      return null;
-    });
   }
 
   // ------------------------------------------------------------------ small helpers
