@@ -9,10 +9,11 @@ import java.util.Set;
 public record CcStatus(String code, String message) {
   /** The codes a CC may name; any other text is the CC's own wording, not an EC2 code. */
   public static final Set<String> CODES = Set.of("InvalidParameterCombination", "InsufficientAddressCapacity",
-      "UnsupportedOperation", "InvalidAddress.NotFound", "InsufficientInstanceCapacity");
+      "UnsupportedOperation", "InvalidAddress.NotFound", "InsufficientInstanceCapacity", "InvalidParameterValue");
 
   /**
-   * @param fallbackCode the EC2 code to use when the CC's text names none of {@link #CODES}
+   * @param fallbackCode the EC2 code to use when the CC's text names none of {@link #CODES} (null:
+   *     the caller words the refusal itself)
    * @return the code and the message without it; a CC that said nothing gets a message that says so
    */
   public static CcStatus parse(String statusMessage, String fallbackCode) {

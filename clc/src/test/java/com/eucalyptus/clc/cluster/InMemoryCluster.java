@@ -30,6 +30,8 @@ public final class InMemoryCluster implements ClusterClient {
   /** instance → private address (MANAGED-NOVLAN: from its network's block) */
   public final Map<String, String> privateIps = new LinkedHashMap<>();
   public String mode = "SYSTEM";
+  /** StartNetwork's refusal when set (the CC's own trouble: no code) */
+  public String startNetworkRefusal;
   /** the highest network index the address plan has room for */
   public int maxVlan = 4095;
   public int room;
@@ -145,6 +147,9 @@ public final class InMemoryCluster implements ClusterClient {
   public synchronized Answer startNetwork(String host, int port, String owner, String netName, int vlan) {
     check();
     log.add("StartNetwork " + owner + " " + netName + " " + vlan);
+    if (startNetworkRefusal != null) {
+      return new Answer(false, startNetworkRefusal);
+    }
     if (managed() && vlan > maxVlan) {
       return new Answer(false, "InsufficientAddressCapacity: network index " + vlan + " is outside the address plan");
     }

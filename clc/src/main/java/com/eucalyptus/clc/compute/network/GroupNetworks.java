@@ -68,11 +68,11 @@ public final class GroupNetworks {
       }
       ClusterClient.Answer a = client.startNetwork(cluster.host, cluster.port, owner, group, index);
       if (!a.ok()) {
-        throw new CcStatus.Refused(CcStatus.parse(a.message(), "InsufficientAddressCapacity"));
+        throw refused(cluster, group, a.message());
       }
       ClusterClient.Answer c = client.configureNetwork(cluster.host, cluster.port, owner, rulesOf(owner, group));
       if (!c.ok()) {
-        throw new CcStatus.Refused(CcStatus.parse(c.message(), "InvalidParameterValue"));
+        throw refused(cluster, group, c.message());
       }
       LOG.debug("network {} of {} (index {}) ready on cluster {}", group, owner, index, cluster.name);
       if (isNew) {
@@ -80,6 +80,20 @@ public final class GroupNetworks {
       }
     }
     return first;
+  }
+
+  /**
+   * The CC's refusal with its code (InsufficientAddressCapacity: an index outside its plan, …); one
+   * without a code is the CC's own trouble (its host could not be set up), which the user sees as
+   * the cluster having no room, as when it does not answer.
+   */
+  private static CcStatus.Refused refused(ClusterEntity cluster, String group, String statusMessage) {
+    CcStatus st = CcStatus.parse(statusMessage, null);
+    if (st.code() != null) {
+      return new CcStatus.Refused(st);
+    }
+    return new CcStatus.Refused("InsufficientInstanceCapacity", "The cluster " + cluster.name + " could not set up the "
+        + "network of the group " + group + ": " + st.message());
   }
 
   /**

@@ -135,6 +135,10 @@ class GroupNetworksTest {
     assertEquals("InsufficientAddressCapacity: network index 3 is outside the address plan", refused);
     assertEquals(List.of(), cc.logged("RunInstances bob"));
     assertEquals(1, cloud.indexes.all().size());
+    cc.startNetworkRefusal = "iptables-restore: line 7 failed";
+    assertEquals("InsufficientInstanceCapacity: The cluster cluster1 could not set up the network of the group default: "
+        + "iptables-restore: line 7 failed", cloud.refusal("RunInstances", cloud.alice, "ImageId", "emi-00000004"),
+        "a refusal without a code is the cluster's trouble");
   }
 
   @Test
