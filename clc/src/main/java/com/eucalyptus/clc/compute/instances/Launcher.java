@@ -175,7 +175,12 @@ public final class Launcher {
         }
       });
       if (!r.privateAddressing()) {
-        addresses.assignAtLaunch(row.instanceId);
+        try {
+          addresses.assignAtLaunch(row.instanceId);
+        } catch (RuntimeException e) {
+          // the instance runs: its owner must hear of it, with or without a public address
+          LOG.error("no public address for {}: {}", row.instanceId, e.toString(), e);
+        }
       }
       store.find(row.instanceId).ifPresent(out::add);
     }
