@@ -117,12 +117,19 @@ NODES="a b c"
 SWAP_SIZE=1024
 export VNET_MODE='MANAGED-NOVLAN'
 #VNET_PUBLICIPS="1.2.3.4"
+VNET_ADDRSPPERNET="64"
+VNET_DHCPUSE="dhcpd"
+VNET_DHCPDAEMON="/usr/sbin/dhcpd3"
+VNET_DHCPSERVER="/ignored/because/the/right/key/is/there"
 BOGUS_KEY="x"
 OLD
 t_upgrade() { ec --upgrade-conf "$tmp/old.conf" >/dev/null && is NODES "a b c" && is SWAP_SIZE 1024 \
   && is VNET_MODE MANAGED-NOVLAN && is EUCA_USER eucalyptus && is VNET_PUBLICIPS "" \
   && ! grep -q BOGUS_KEY "$CONF" && is EUCALYPTUS /opt/eucalyptus && is CC_PORT 8774; }
 check "--upgrade-conf copies known keys only (not EUCALYPTUS, not comments)" t_upgrade
+t_upgrade_alias() { is VNET_ADDRSPERNET 64 && is VNET_DHCPUSER dhcpd && is VNET_DHCPDAEMON /usr/sbin/dhcpd3 \
+  && ! grep -Eq '^(VNET_ADDRSPPERNET|VNET_DHCPUSE|VNET_DHCPSERVER)=' "$CONF"; }
+check "--upgrade-conf carries the guide's misspelled keys over under the right name" t_upgrade_alias
 t_upgrade2() { cp "$here/etc/eucalyptus.conf" "$tmp/new.conf"
   ec -upgrade-conf "$tmp/old.conf" "$tmp/new.conf" >/dev/null && grep -q '^NODES="a b c"' "$tmp/new.conf"; }
 check "the guide's form: -upgrade-conf OLD NEW" t_upgrade2
