@@ -8,6 +8,7 @@ import com.eucalyptus.cc.network.NetworkModes;
 import com.eucalyptus.cc.network.NetworkRefusal;
 import com.eucalyptus.cc.network.config.VnetConfig;
 import com.eucalyptus.cc.network.host.HostNetwork;
+import com.eucalyptus.cc.network.host.LinuxHostNetwork;
 import com.eucalyptus.cc.nodes.NodeEndpoint;
 import com.eucalyptus.cc.nodes.NodeRegistry;
 import com.eucalyptus.cc.scheduling.SchedulingPolicy;
@@ -68,12 +69,12 @@ public final class ClusterControllerMain {
   }
 
   /**
-   * THE construction point of the front end's host networking (iptables chains, NAT, router and
-   * public addresses) for the MANAGED modes. Until the implementation is wired here, it is null and
-   * VNET_MODE MANAGED-NOVLAN refuses to start with a message saying so (NetworkModes).
+   * The one construction point of the front end's host networking (iptables chains, NAT, router
+   * and public addresses) for the MANAGED modes. Nothing happens on the host until a MANAGED mode
+   * applies a plan; SYSTEM and STATIC never use it.
    */
   static HostNetwork hostNetwork() {
-    return null;
+    return new LinuxHostNetwork(new CommandRunner());
   }
 
   /** A started CC: its SOAP server, its node poller and its network mode. */
