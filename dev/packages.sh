@@ -6,8 +6,14 @@
 # postgresql is the real server the persistence tests start; fdisk (sfdisk -J) and libxml2-utils
 # (xmllint, for virt-xml-validate) read back the NC's disk layouts and domain XML; iptables
 # makes the metadata redirect inside InstancesIT's site-router namespace (never the host's).
+# The guests' network (STATIC and MANAGED-NOVLAN, dev/quickstart's mode): isc-dhcp-server is the
+# CC's DHCP server (VNET_DHCPDAEMON=/usr/sbin/dhcpd; the CC runs it with its own config, the
+# package's service is not used) and iptables its security groups, elastic IPs and metadata
+# redirect. openssh-client is also the ssh into the test image's dropbear (tools/make-test-images
+# needs no package for that: it fetches dropbear-bin's .deb with apt-get download).
 EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
-  curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs python3"
+  curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs python3
+  isc-dhcp-server iptables"
 EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli s3cmd postgresql openssh-server
   fdisk libxml2-utils iptables"
 

@@ -5,7 +5,10 @@
 # with root=/dev/vda1, user-mode networking (its DHCP), and 169.254.169.254:80 forwarded to a
 # stand-in metadata service (tools/test/metadata-stdio.py). Checks the console line (instance
 # id, user-data, address, key fingerprint as ssh-keygen -E md5 computes it), that the user-data
-# script ran, and that the guest's HTTP server answers; then that a second build is quick.
+# script ran, that the guest's HTTP server answers, and that its sshd (dropbear) lets OpenSSH's
+# ssh in as root with the key (host port forwarded to the guest's 22) and refuses another key
+# and passwords; a second boot, without a key in the file system, takes the key from the
+# metadata service; then that a second build is quick.
 # Prints one final line "N passed, M failed". KEEP=1 keeps the temp folder (console logs).
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,8 +40,13 @@ check "make-test-images builds the set" "$here/tools/make-test-images" "$img"
 
 # the key, injected the way an NC does it: into /root/.ssh/authorized_keys of the root fs
 ssh-keygen -q -t rsa -b 2048 -N '' -C test@images -f "$tmp/key"
+# a key the guest never hears of, and one only the second boot's metadata service offers
+ssh-keygen -q -t ed25519 -N '' -C wrong@images -f "$tmp/wrongkey"
+ssh-keygen -q -t ed25519 -N '' -C metadata@images -f "$tmp/mdkey"
+unset SSH_AUTH_SOCK
 want_fp=$(ssh-keygen -l -E md5 -f "$tmp/key.pub" | awk '{ print $2 }' | sed 's/^MD5://')
 cp --sparse=always "$img/$ROOT" "$tmp/root.img"
+cp --sparse=always "$img/$ROOT" "$tmp/root-nokey.img"
 inject_key() {
   printf 'cd /root/.ssh\nwrite %s authorized_keys\nsif authorized_keys mode 0100600\nsif authorized_keys uid 0\nsif authorized_keys gid 0\n' \
     "$tmp/key.pub" > "$tmp/debugfs.cmd"
@@ -48,8 +56,8 @@ inject_key() {
 check "key injected with debugfs -w" inject_key
 
 # disk: an MBR with one Linux partition at 1 MiB holding the root file system
-make_disk() {
-  /usr/bin/python3 - "$tmp/root.img" "$tmp/disk.img" <<'EOF'
+make_disk() { # make_disk ROOT-FS DISK
+  /usr/bin/python3 - "$1" "$2" <<'EOF'
 import os, shutil, struct, sys
 root, disk = sys.argv[1], sys.argv[2]
 sectors = os.path.getsize(root) // 512
@@ -63,7 +71,8 @@ with open(disk, "wb") as out, open(root, "rb") as src:
     shutil.copyfileobj(src, out)
 EOF
 }
-check "partitioned disk" make_disk
+check "partitioned disk" make_disk "$tmp/root.img" "$tmp/disk.img"
+check "partitioned disk without a key" make_disk "$tmp/root-nokey.img" "$tmp/disk-nokey.img"
 
 # the metadata the guest should see
 iid=i-$(printf '%08X' $((RANDOM * 32768 + RANDOM)))
@@ -73,9 +82,13 @@ mkdir -p "$md/latest/meta-data"
 echo "$iid" > "$md/latest/meta-data/instance-id"
 printf '#!/bin/sh\necho %s > /www/ud.txt\n' "$token" > "$md/latest/user-data"
 ud_sha1=$(sha1sum < "$md/latest/user-data" | cut -c1-40)
+# the same key the file system holds, as a cloud serves it (the guest must not add it twice)
+mkdir -p "$md/latest/meta-data/public-keys/0"
+cp "$tmp/key.pub" "$md/latest/meta-data/public-keys/0/openssh-key"
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 http_port=$(free_port)
+ssh_port=$(free_port)
 console=$tmp/console.log
 # slirp forwards only addresses inside its own network: the guest's network is therefore the
 # link-local 169.254.0.0/16, which holds the metadata address as on EC2
@@ -83,14 +96,18 @@ qemu-system-x86_64 -accel tcg -m 256 -smp 1 -display none -monitor none -no-rebo
   -serial "file:$console" \
   -kernel "$img/$KERNEL" -initrd "$img/$RAMDISK" -append "root=/dev/vda1 console=ttyS0 panic=-1" \
   -drive "file=$tmp/disk.img,format=raw,if=virtio" \
-  -netdev "user,id=n0,net=169.254.0.0/16,host=169.254.0.2,dhcpstart=169.254.0.15,guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/python3 $here/tools/test/metadata-stdio.py $md,hostfwd=tcp:127.0.0.1:$http_port-:80" \
+  -netdev "user,id=n0,net=169.254.0.0/16,host=169.254.0.2,dhcpstart=169.254.0.15,guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/python3 $here/tools/test/metadata-stdio.py $md,hostfwd=tcp:127.0.0.1:$http_port-:80,hostfwd=tcp:127.0.0.1:$ssh_port-:22" \
   -device virtio-net-pci,netdev=n0 >"$tmp/qemu.out" 2>&1 &
 qemu_pid=$!
+boot_start=$SECONDS
 
 wait_ready() {
   local i
   for i in $(seq 1 100); do
-    grep -q 'EUCA-TEST-IMAGE-READY' "$console" 2>/dev/null && return 0
+    if grep -q 'EUCA-TEST-IMAGE-READY' "$console" 2>/dev/null; then
+      echo "$((SECONDS - boot_start))" > "$tmp/boot-seconds"
+      return 0
+    fi
     kill -0 "$qemu_pid" 2>/dev/null || { cat "$tmp/qemu.out"; tail -n 30 "$console"; return 1; }
     sleep 1
   done
@@ -98,6 +115,7 @@ wait_ready() {
   return 1
 }
 check "guest boots and prints its line within 100 s" wait_ready
+echo "READY $(cat "$tmp/boot-seconds" 2>/dev/null) s after QEMU started (TCG)"
 line=$(grep -a 'EUCA-TEST-IMAGE-READY' "$console" | tr -d '\r' | head -n 1)
 echo "console: $line"
 field() { echo "$line" | sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p"; }
@@ -122,20 +140,87 @@ t_userdata_ran() {
 check "the user-data script ran" t_userdata_ran
 t_asked() { grep -qx /latest/meta-data/instance-id "$md/requests.log" && grep -qx /latest/user-data "$md/requests.log"; }
 check "asked the metadata service" t_asked
+
+# sshd: OpenSSH's client against the guest's dropbear through the forwarded port
+guest_ssh() { # guest_ssh KEY COMMAND...: ssh as root into the guest with only that key
+  local key=$1; shift
+  ssh -i "$key" -p "$ssh_port" -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=20 \
+    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+    root@127.0.0.1 "$@"
+}
+sshd_line=$(grep -a 'EUCA-TEST-IMAGE-SSHD' "$console" | tr -d '\r' | head -n 1)
+echo "console: $sshd_line"
+t_sshd_line() {
+  echo "$sshd_line" | grep -Eq '^EUCA-TEST-IMAGE-SSHD port=22 host-key=ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}$' || return 1
+  # printed before READY: READY means sshd is up
+  [ "$(grep -a -n -m1 EUCA-TEST-IMAGE-SSHD "$console" | cut -d: -f1)" -lt \
+    "$(grep -a -n -m1 EUCA-TEST-IMAGE-READY "$console" | cut -d: -f1)" ]
+}
+check "console says sshd is up, before the READY line" t_sshd_line
+t_ssh_login() {
+  local out
+  out=$(guest_ssh "$tmp/key" 'cat /proc/cmdline; hostname; id -u') || return 1
+  echo "$out"
+  echo "$out" | grep -q 'root=/dev/vda1 console=ttyS0' && echo "$out" | grep -qx euca-busybox \
+    && echo "$out" | grep -qx 0
+}
+check "ssh -i key root@guest runs a command" t_ssh_login
+t_ssh_hostkey() { # the host key the console names is the one sshd shows
+  local scanned
+  ssh-keyscan -T 20 -t ed25519 -p "$ssh_port" 127.0.0.1 2>/dev/null > "$tmp/hostkey"
+  scanned=$(ssh-keygen -l -E sha256 -f "$tmp/hostkey" | awk '{ print $2 }')
+  echo "scanned $scanned, console $sshd_line"
+  [ -n "$scanned" ] && [ "${sshd_line##* }" = "$scanned" ]
+}
+check "the console's host key is sshd's" t_ssh_hostkey
+t_ssh_perms() { # 700 and 600, root's, the key once though the file and the metadata both hold it
+  local out
+  out=$(guest_ssh "$tmp/key" 'stat -c "%a %u %n" /root/.ssh /root/.ssh/authorized_keys; grep -c . /root/.ssh/authorized_keys') || return 1
+  echo "$out"
+  [ "$out" = "$(printf '700 0 /root/.ssh\n600 0 /root/.ssh/authorized_keys\n1')" ]
+}
+check "authorized_keys 600 in a 700 .ssh, the key once" t_ssh_perms
+t_ssh_wrong_key() {
+  ! guest_ssh "$tmp/wrongkey" true
+}
+check "another key is refused" t_ssh_wrong_key
+t_ssh_no_password() { # the server offers public keys only
+  ssh -v -p "$ssh_port" -o BatchMode=yes -o ConnectTimeout=20 -o PubkeyAuthentication=no \
+    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1 true > "$tmp/sshv" 2>&1 && return 1
+  tr -d '\r' < "$tmp/sshv" | grep 'Authentications that can continue' > "$tmp/methods"
+  cat "$tmp/methods"
+  [ -s "$tmp/methods" ] && ! grep -v 'continue: publickey$' "$tmp/methods"
+}
+check "no password login is offered" t_ssh_no_password
 kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; qemu_pid=
 
 # root=/dev/sda1 as a xen guest is told: the initrd finds the partition under the name the disk
-# really has (xvda1 under xen's blkfront, vda1 here)
+# really has (xvda1 under xen's blkfront, vda1 here). This disk has no key in its file system:
+# the guest takes the metadata service's (another key than the first boot's)
+md2=$tmp/metadata2
+cp -r "$md" "$md2"
+rm -f "$md2/requests.log"
+# (written with CRLF, as an HTTP-minded server might)
+printf '%s\r\n' "$(cat "$tmp/mdkey.pub")" > "$md2/latest/meta-data/public-keys/0/openssh-key"
+md_fp=$(ssh-keygen -l -E md5 -f "$tmp/mdkey.pub" | awk '{ print $2 }' | sed 's/^MD5://')
 console=$tmp/console-sda.log
 qemu-system-x86_64 -accel tcg -m 256 -smp 1 -display none -monitor none -no-reboot \
   -serial "file:$console" \
   -kernel "$img/$KERNEL" -initrd "$img/$RAMDISK" -append "root=/dev/sda1 console=ttyS0 panic=-1" \
-  -drive "file=$tmp/disk.img,format=raw,if=virtio,snapshot=on" \
-  -netdev "user,id=n0,net=169.254.0.0/16,host=169.254.0.2,dhcpstart=169.254.0.15,guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/python3 $here/tools/test/metadata-stdio.py $md" \
+  -drive "file=$tmp/disk-nokey.img,format=raw,if=virtio" \
+  -netdev "user,id=n0,net=169.254.0.0/16,host=169.254.0.2,dhcpstart=169.254.0.15,guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/python3 $here/tools/test/metadata-stdio.py $md2,hostfwd=tcp:127.0.0.1:$ssh_port-:22" \
   -device virtio-net-pci,netdev=n0 >"$tmp/qemu.out" 2>&1 &
 qemu_pid=$!
+boot_start=$SECONDS
 t_sda() { wait_ready && grep -aq 'initrd: /dev/sda1 not found, using /dev/vda1' "$console"; }
 check "root=/dev/sda1 (the xen spelling) boots from the virtio disk's first partition" t_sda
+line=$(grep -a 'EUCA-TEST-IMAGE-READY' "$console" | tr -d '\r' | head -n 1)
+t_md_fp() { grep -qx /latest/meta-data/public-keys/0/openssh-key "$md2/requests.log" && [ "$(field key-fingerprint)" = "$md_fp" ]; }
+check "no key in the file system: the metadata's key is taken ($md_fp)" t_md_fp
+t_md_login() {
+  guest_ssh "$tmp/mdkey" 'cat /proc/cmdline' | grep -q 'root=/dev/sda1' && ! guest_ssh "$tmp/key" true
+}
+check "ssh with the metadata's key works, the first boot's key is refused" t_md_login
 kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; qemu_pid=
 
 t_quick() {

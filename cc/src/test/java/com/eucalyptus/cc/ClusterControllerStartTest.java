@@ -42,17 +42,6 @@ class ClusterControllerStartTest {
   }
 
   @Test
-  void managedNoVlanWithoutHostNetworkingRefusesToStart() throws Exception {
-    Map<String, String> conf = Map.of("CC_PORT", String.valueOf(ClusterControllerSoapTest.freePort()),
-        "VNET_MODE", "MANAGED-NOVLAN", "VNET_INTERFACE", "eth0", "VNET_DHCPDAEMON", "/bin/true",
-        "VNET_SUBNET", "10.1.0.0", "VNET_NETMASK", "255.255.0.0", "VNET_DNS", "10.0.0.53", "VNET_ADDRSPERNET", "32",
-        "VNET_PUBLICIPS", "192.0.2.1");
-    String m = assertThrows(BadConfigurationException.class,
-        () -> ClusterControllerMain.start(EucaPaths.at(home), EucalyptusConf.of(conf), null)).getMessage();
-    assertTrue(m.contains("VNET_MODE=\"MANAGED-NOVLAN\" cannot run in this build"), m);
-  }
-
-  @Test
   void anUnknownModeNeverRunsAsSystem() {
     String m = assertThrows(BadConfigurationException.class, () -> ClusterControllerMain.start(EucaPaths.at(home),
         EucalyptusConf.of(Map.of("CC_PORT", "0", "VNET_MODE", "STATC")))).getMessage();

@@ -59,7 +59,7 @@ public final class ManagedNoVlanMode implements NetworkMode {
     this.plan = new AddressPlan(config.subnet(), config.addrsPerNet());
     this.store = store;
     this.dhcpd = dhcpd;
-    this.host = host;
+    this.host = Objects.requireNonNull(host, "MANAGED-NOVLAN needs the front end's host networking");
     this.preload = preload;
   }
 

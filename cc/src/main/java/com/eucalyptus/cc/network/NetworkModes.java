@@ -18,7 +18,7 @@ public final class NetworkModes {
   /**
    * @param netDir var/run/eucalyptus/net: dhcpd's files, the saved state, the iptables-preload file
    * @param neighbourTable SYSTEM: the neighbour table to read (VNET_NEIGHBOUR_TABLE, /proc/net/arp)
-   * @param host the front end's firewall and addresses (MANAGED-NOVLAN); null when this build has none
+   * @param host the front end's firewall and addresses (MANAGED-NOVLAN)
    */
   public static NetworkMode create(VnetConfig config, Path netDir, Path neighbourTable, CommandRunner runner,
       HostNetwork host) {
@@ -34,13 +34,8 @@ public final class NetworkModes {
       case SYSTEM -> new SystemMode(new SystemModeAddresses(new NeighbourTable(neighbourTable, config.privateInterface()),
           new ArpProbe(config.privateInterface(), Duration.ofSeconds(5))));
       case STATIC -> new StaticMode(config, store, dhcpd(config, netDir, runner));
-      case MANAGED_NOVLAN -> {
-        if (host == null) {
-          throw new BadConfigurationException("eucalyptus.conf: VNET_MODE=\"MANAGED-NOVLAN\" cannot run in this build: "
-              + "the front end's firewall and addresses (cc.network.host.HostNetwork) are not wired into the CC yet");
-        }
-        yield new ManagedNoVlanMode(config, store, dhcpd(config, netDir, runner), host, netDir.resolve("iptables-preload"));
-      }
+      case MANAGED_NOVLAN -> new ManagedNoVlanMode(config, store, dhcpd(config, netDir, runner), host,
+          netDir.resolve("iptables-preload"));
       case MANAGED -> throw new BadConfigurationException("eucalyptus.conf: VNET_MODE=\"MANAGED\" is not implemented yet");
     };
   }

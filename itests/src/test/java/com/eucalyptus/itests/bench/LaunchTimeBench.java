@@ -6,6 +6,7 @@ import com.eucalyptus.itests.support.Ec2Clients;
 import com.eucalyptus.itests.support.GuestHost;
 import com.eucalyptus.itests.support.QuerySigner;
 import com.eucalyptus.itests.support.Shell;
+import com.eucalyptus.itests.support.SiteNetwork;
 import com.eucalyptus.itests.support.TestImages;
 import com.eucalyptus.itests.support.VerboseZoneView;
 import java.io.IOException;
@@ -20,21 +21,24 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Where the time of a launch goes, cold (nothing cached: Walrus decrypts the bundles and the NC
  * fetches kernel, ramdisk and image) and warm (the NC's cache holds them). The CLC, the CC and the
  * NC run as separate processes from the init.d scripts with libvirtd running QEMU (TCG) guests of
  * the project's test image (tools/make-test-images), bundled, uploaded and registered as a user
- * would. The guests sit on a bridge of their own with nothing else on it: a launch needs no
- * network to reach "running", and they are terminated as soon as it is seen.
+ * would. The guests' network is the one InstancesIT uses ({@link SiteNetwork}, SYSTEM mode): the
+ * guests' bridge, and a namespace as the site's router leasing addresses (busybox udhcpd) and
+ * redirecting the metadata address to the CLC; this host routes the guests' subnet through it
+ * (the machine's own iptables are not touched). Each launch is followed until this program has
+ * logged in to the guest with ssh (the image's dropbear, the key pair made here); then the guest
+ * is terminated.
  *
  * <p>Each step's time is read from the line the daemon logs for it (same host, same clock):
  * <pre>
@@ -49,14 +53,25 @@ import java.util.regex.Pattern;
  *   CC saw Extant       cc.log   "instance i-… on …: Pending -> Extant" (its poll of the NC)
  *   CLC saw running     cloud-output.log "instance i-… of …: pending → running" (its poll of the CC)
  *   client saw running  this program's DescribeInstances (polled every 100 ms) first shows running
+ *   address shown       DescribeInstances (2009-07-15, polled every 250 ms) first shows ipAddress
+ *   first ssh login     ssh -i key root@that address true first succeeds (tried every 250 ms)
  * </pre>
  * A step whose line is missing is printed as "-" (an older daemon, or a step that did not happen).
  * Run by bench/instances.
  */
 public final class LaunchTimeBench {
-  private static final String EC2 = "http://127.0.0.1:8773/services/Eucalyptus";
+  /**
+   * Added to the daemons' ports (-Deuca.bench.portOffset, EUCA_BENCH_PORT_OFFSET in bench/instances),
+   * so that the bench can run beside a cloud that already holds 8773-8775 and 8443.
+   */
+  private static final int PORT_OFFSET = Integer.getInteger("euca.bench.portOffset", 0);
+  private static final int CLOUD_PORT = CloudInstallation.CLOUD_PORT + PORT_OFFSET;
+  private static final String EC2 = "http://127.0.0.1:" + CLOUD_PORT + "/services/Eucalyptus";
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
   private static final Duration RUNNING_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration SSH_TIMEOUT = Duration.ofMinutes(5);
+  /** The private half of the key pair "bench", written when it is made. */
+  private static Path keyFile;
 
   /** One step: where its line is and what it says (%s is the instance id, quoted). */
   record Step(String name, String log, List<String> patterns) {
@@ -80,13 +95,19 @@ public final class LaunchTimeBench {
     }
     TestImages images = TestImages.make();
 
-    String bridge = "eucbn" + HexFormat.of().formatHex(new byte[] {(byte) new Random().nextInt(), (byte) new Random().nextInt()});
-    Shell.run(Map.of(), "ip", "link", "add", "name", bridge, "type", "bridge").assertOk();
-    try (CloudInstallation cloud = CloudInstallation.install("bench-instances", Map.of("LOGLEVEL", "INFO",
-        "VNET_MODE", "SYSTEM", "VNET_BRIDGE", bridge, "NC_CACHE_SIZE", "400"))) {
-      Shell.run(Map.of(), "ip", "link", "set", bridge, "up").assertOk();
+    SiteNetwork site = null;
+    Map<String, String> conf = new LinkedHashMap<>(Map.of("LOGLEVEL", "INFO", "NC_CACHE_SIZE", "400"));
+    if (PORT_OFFSET != 0) {
+      conf.putAll(Map.of("CLOUD_PORT", String.valueOf(CLOUD_PORT),
+          "CLOUD_SSL_PORT", String.valueOf(CloudInstallation.CONSOLE_PORT + PORT_OFFSET),
+          "CC_PORT", String.valueOf(CloudInstallation.CC_PORT + PORT_OFFSET),
+          "NC_PORT", String.valueOf(CloudInstallation.NC_PORT + PORT_OFFSET)));
+    }
+    try (CloudInstallation cloud = CloudInstallation.install("bench-instances", conf)) {
       // QEMU runs as libvirt-qemu: it must reach the instance folders under the install
       Files.setPosixFilePermissions(cloud.home(), PosixFilePermissions.fromString("rwxr-xr-x"));
+      site = SiteNetwork.build(cloud.home().resolve("site"), busyboxDeb(), CLOUD_PORT);
+      cloud.setConf(site.conf());
       cloud.startAll();
       cloud.registerClusterAndNode();
       Path creds = cloud.credentials("admin");
@@ -95,7 +116,14 @@ public final class LaunchTimeBench {
           Ec2Clients.boto(EC2, admin, "2", "zones", "verbose").assertOk().stdout()));
       String imageId = images.register(cloud, creds, Files.createDirectories(cloud.home().resolve("bench-work")), "bench")
           .imageId();
-      ec2(admin, Map.of("Action", "CreateKeyPair", "KeyName", "bench"));
+      String made = ec2(admin, Map.of("Action", "CreateKeyPair", "KeyName", "bench"));
+      Matcher pem = Pattern.compile("<keyMaterial>([^<]+)</keyMaterial>").matcher(made);
+      if (!pem.find()) {
+        throw new IllegalStateException("CreateKeyPair answered no key material: " + made);
+      }
+      keyFile = cloud.home().resolve("bench-work/bench.pem");
+      Files.writeString(keyFile, pem.group(1).strip() + "\n");
+      Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
 
       List<Run> runs = new ArrayList<>();
       runs.add(launchOnce(cloud, admin, imageId, "cold"));
@@ -105,12 +133,24 @@ public final class LaunchTimeBench {
       print(runs);
       System.out.println("the daemons' logs: " + cloud.logDir());
     } finally {
-      Shell.run(Map.of(), "ip", "link", "del", bridge);
+      if (site != null) {
+        site.close();
+      }
+    }
+  }
+
+  /** Debian's busybox-static .deb, where tools/make-test-images keeps it (the site's udhcpd). */
+  static Path busyboxDeb() throws IOException {
+    String xdg = System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache");
+    Path cache = Path.of(System.getenv().getOrDefault("EUCA_IMAGE_CACHE", xdg + "/eucalyptus/test-images"));
+    try (Stream<Path> s = Files.list(cache)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("busybox-static_")).sorted().reduce((a, b) -> b)
+          .orElseThrow(() -> new IllegalStateException("no busybox-static .deb in " + cache));
     }
   }
 
   static String ec2(Credentials admin, Map<String, String> params) {
-    HttpResponse<String> r = QuerySigner.get(EC2, QuerySigner.signV2("127.0.0.1:8773", "/services/Eucalyptus",
+    HttpResponse<String> r = QuerySigner.get(EC2, QuerySigner.signV2("127.0.0.1:" + CLOUD_PORT, "/services/Eucalyptus",
         admin.accessKey(), admin.secretKey(), params, Instant.now()));
     if (r.statusCode() != 200) {
       throw new IllegalStateException(params.get("Action") + ": HTTP " + r.statusCode() + ": " + r.body());
@@ -123,8 +163,8 @@ public final class LaunchTimeBench {
   }
 
   /**
-   * Launches one instance, waits until DescribeInstances shows it running, terminates it and waits
-   * until its QEMU process is gone.
+   * Launches one instance, waits until DescribeInstances shows it running, then its address, then
+   * until ssh logs in to it; terminates it and waits until its QEMU process is gone.
    */
   static Run launchOnce(CloudInstallation cloud, Credentials admin, String imageId, String label) throws Exception {
     Map<String, Long> at = new LinkedHashMap<>();
@@ -154,6 +194,35 @@ public final class LaunchTimeBench {
       }
     }
     Long qemu = qemuStart(id);
+    // as a user would: the address DescribeInstances gives, then ssh until it lets us in
+    String address = null;
+    Long addressShown = null;
+    Long sshed = null;
+    deadline = System.currentTimeMillis() + SSH_TIMEOUT.toMillis();
+    Shell.Result lastSsh = null;
+    while (sshed == null && System.currentTimeMillis() < deadline) {
+      if (address == null) {
+        address = addressOf(ec2(admin, Map.of("Action", "DescribeInstances", "InstanceId.1", id,
+            "Version", "2009-07-15")), id);
+        if (address != null) {
+          addressShown = System.currentTimeMillis();
+        }
+      }
+      if (address != null) {
+        lastSsh = Shell.run(List.of("ssh", "-i", keyFile.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+            "-o", "ConnectTimeout=3", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "LogLevel=ERROR", "root@" + address, "true"), Map.of(), null, Duration.ofSeconds(20));
+        if (lastSsh.exitCode() == 0) {
+          sshed = System.currentTimeMillis();
+          break;
+        }
+      }
+      Thread.sleep(250);
+    }
+    if (sshed == null) {
+      System.out.println(id + ": no ssh login within " + SSH_TIMEOUT + " (address " + address + "): "
+          + (lastSsh == null ? "never tried" : lastSsh.all().replace('\n', ' ')));
+    }
     ec2(admin, Map.of("Action", "TerminateInstances", "InstanceId.1", id));
     CloudInstallation.await(Duration.ofMinutes(2), "the QEMU process of " + id + " to end",
         () -> qemuPid(id) == null ? Boolean.TRUE : null);
@@ -167,7 +236,24 @@ public final class LaunchTimeBench {
       at.put("QEMU process started", qemu);
     }
     at.put("client saw running", seen);
+    if (addressShown != null) {
+      at.put("address in DescribeInstances", addressShown);
+    }
+    if (sshed != null) {
+      at.put("first ssh login", sshed);
+    }
     return new Run(label, id, at);
+  }
+
+  /** The ipAddress (2009-07-15 and later) DescribeInstances gives {@code id}, or null while it has none. */
+  static String addressOf(String describe, String id) {
+    int i = describe.indexOf("<instanceId>" + id + "</instanceId>");
+    if (i < 0) {
+      return null;
+    }
+    int end = describe.indexOf("</item>", i);
+    Matcher m = Pattern.compile("<ipAddress>([0-9.]+)</ipAddress>").matcher(describe);
+    return m.find(i) && (end < 0 || m.start() < end) ? m.group(1) : null;
   }
 
   /** The state name DescribeInstances gives {@code id}, or null when it is not listed. */
@@ -231,7 +317,7 @@ public final class LaunchTimeBench {
   static final List<String> ORDER = List.of("API call (RunInstances sent)", "CC received RunInstances",
       "CC sent ncRunInstance", "NC received ncRunInstance", "RunInstances answered", "NC kernel+ramdisk+image ready",
       "NC disks built", "QEMU process started", "NC domain started", "CC saw Extant", "CLC saw running",
-      "client saw running");
+      "client saw running", "address in DescribeInstances", "first ssh login");
 
   /** One table: a row per step; per run its time since the API call and since the step before (ms). */
   static void print(List<Run> runs) {
@@ -255,6 +341,11 @@ public final class LaunchTimeBench {
         row.append(String.format(" | %18s %7s", t == null ? "-" : String.valueOf(t - r.at().get(ORDER.get(0))), delta));
       }
       System.out.println(row);
+    }
+    for (Run r : runs) {
+      Long ssh = r.at().get("first ssh login");
+      System.out.printf("%-7s %s: RunInstances -> first ssh login %s%n", r.label(), r.instanceId(),
+          ssh == null ? "none (see above)" : (ssh - r.at().get(ORDER.get(0))) + " ms");
     }
     for (Run r : runs) {
       Long qemu = r.at().get("QEMU process started");
