@@ -116,7 +116,7 @@ public final class ClusterControllerMain {
    * VNET_DHCPUSER, VNET_ADDRSPERNET and VNET_DHCPDAEMON, with a warning. dhcpd's files, the saved
    * network state (cc-network-state) and the iptables-preload file are in var/run/eucalyptus/net.
    *
-   * @param host the front end's firewall and addresses for MANAGED-NOVLAN (null: that mode refuses to start)
+   * @param host the front end's firewall and addresses for MANAGED-NOVLAN (unused in SYSTEM and STATIC)
    */
   public static Running start(EucaPaths paths, EucalyptusConf conf, HostNetwork host) throws Exception {
     Logger log = LogManager.getLogger(ClusterControllerMain.class);

@@ -4,12 +4,18 @@ import com.eucalyptus.clc.accounts.Accounts;
 import com.eucalyptus.clc.accounts.CredentialsZip;
 import com.eucalyptus.clc.api.Ec2QueryServlet;
 import com.eucalyptus.clc.api.Ec2Action;
+import com.eucalyptus.clc.api.actions.AddressActions;
 import com.eucalyptus.clc.api.actions.CloudActions;
 import com.eucalyptus.clc.api.actions.ImageActions;
 import com.eucalyptus.clc.api.actions.KeyPairActions;
 import com.eucalyptus.clc.api.actions.SecurityGroupActions;
 import com.eucalyptus.clc.api.actions.InstanceActions;
+import com.eucalyptus.clc.compute.addresses.AddressPool;
+import com.eucalyptus.clc.compute.addresses.AddressSettings;
+import com.eucalyptus.clc.compute.addresses.HeldAddressesCheck;
 import com.eucalyptus.clc.compute.groups.SecurityGroups;
+import com.eucalyptus.clc.compute.network.GroupNetworks;
+import com.eucalyptus.clc.compute.network.NetworkIndexes;
 import com.eucalyptus.clc.compute.instances.CapacityLedger;
 import com.eucalyptus.clc.compute.instances.InstancePoller;
 import com.eucalyptus.clc.compute.instances.Instances;
@@ -132,12 +138,25 @@ public final class CloudControllerMain implements AutoCloseable {
         System::currentTimeMillis);
     instancePoller.start();
     accounts.addDeletionCheck(new RunningInstancesCheck(instances));
+    SecurityGroups groups = new SecurityGroups(db);
+    GroupNetworks networks = new GroupNetworks(new NetworkIndexes(db), groups, instances, clusters, clusterClient);
+    AddressPool addresses = new AddressPool(db, instances, clusters, clusterClient, () -> AddressSettings.of(properties));
+    poller.alsoEachRound(addresses::refresh);
+    poller.alsoEachRound(networks::releaseUnused); // groups whose last instance ended unseen (say, while the CLC was down)
+    instancePoller.addressBook(addresses::book);
+    accounts.addDeletionCheck(new HeldAddressesCheck(addresses));
+    instancePoller.onEnded(ended -> {
+      addresses.instancesEnded(ended);
+      networks.releaseUnused();
+    });
     Launcher launcher = new Launcher(instances, clusters, clusterClient, new CapacityLedger(clusters::countedAt),
-        poller::pollAll, instancePoller::wake, System::currentTimeMillis);
+        poller::pollAll, instancePoller::wake, System::currentTimeMillis, networks, addresses);
     InstanceMetadataSource metadata = new StoredInstanceMetadata(instances, conf.get("HYPERVISOR", "kvm"));
 
     List<Ec2Action> actions = ec2Actions(db, accounts, clusters, properties, credentials);
-    actions.addAll(new InstanceActions(instances, launcher, new Images(db), new KeyPairs(db), new SecurityGroups(db),
+    actions.addAll(new SecurityGroupActions(groups, networks).all());
+    actions.addAll(new AddressActions(addresses).all());
+    actions.addAll(new InstanceActions(instances, launcher, new Images(db), new KeyPairs(db), groups,
         clusters, clusterClient, properties, instancePoller::wake, conf.getInt("CLOUD_PORT", 8773)).all());
     actions.addAll(ImageActions.create(db, accounts, walrus.bundles()).all());
     Ec2QueryServlet ec2 = new Ec2QueryServlet(new QueryAuthenticator(accounts), actions,
@@ -160,7 +179,6 @@ public final class CloudControllerMain implements AutoCloseable {
     List<Ec2Action> actions = new ArrayList<>();
     actions.addAll(new CloudActions(accounts, clusters, properties, credentials).all());
     actions.addAll(new KeyPairActions(new KeyPairs(db)).all());
-    actions.addAll(new SecurityGroupActions(new SecurityGroups(db)).all());
     return actions;
   }
 

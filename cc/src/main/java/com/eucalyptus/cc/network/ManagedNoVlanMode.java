@@ -59,7 +59,7 @@ public final class ManagedNoVlanMode implements NetworkMode {
     this.plan = new AddressPlan(config.subnet(), config.addrsPerNet());
     this.store = store;
     this.dhcpd = dhcpd;
-    this.host = host;
+    this.host = Objects.requireNonNull(host, "MANAGED-NOVLAN needs the front end's host networking");
     this.preload = preload;
   }
 
@@ -277,7 +277,7 @@ public final class ManagedNoVlanMode implements NetworkMode {
     return config.publicIps().stream().map(p -> new PublicAssignment(p, state.publicIps().get(p))).toList();
   }
 
-  /** The plan this state asks of the host: the active networks, their rules, the public addresses in use, metadata. */
+  /** The plan this state asks of the host: the active networks, their rules, the public address pool, metadata. */
   HostNetworkPlan hostPlan(NetworkState s) {
     List<ActiveNetwork> networks = new ArrayList<>();
     s.networks().forEach((g, vlan) -> networks.add(new ActiveNetwork(g, vlan, safeBlock(vlan))));
@@ -287,8 +287,10 @@ public final class ManagedNoVlanMode implements NetworkMode {
         rules.put(g, r);
       }
     });
-    List<PublicAssignment> pubs = new ArrayList<>();
-    s.publicIps().forEach((pub, priv) -> pubs.add(new PublicAssignment(pub, priv)));
+    // the whole pool, free addresses with no private one: a restarted CC's host network knows by
+    // it which /32s on the public interface are the cloud's to take away
+    List<PublicAssignment> pubs = config.publicIps().stream()
+        .map(p -> new PublicAssignment(p, s.publicIps().get(p))).toList();
     return new HostNetworkPlan(config.subnet(), config.privateInterface(), config.publicInterface(), networks, rules,
         pubs, metadataTarget(s.cloudIp(), networks));
   }

@@ -11,6 +11,7 @@ import java.time.Duration;
 
 /** The one place a {@link NetworkMode} is made from the configuration: one class per VNET_MODE, no fallback. */
 public final class NetworkModes {
+  private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(NetworkModes.class);
   private NetworkModes() {
   }
 
@@ -21,6 +22,13 @@ public final class NetworkModes {
    */
   public static NetworkMode create(VnetConfig config, Path netDir, Path neighbourTable, CommandRunner runner,
       HostNetwork host) {
+    if (config.mode() != com.eucalyptus.runtime.network.VnetMode.SYSTEM && !"root".equals(System.getProperty("user.name"))) {
+      // not refused: VNET_DHCPDAEMON may be a wrapper that gets root (the guide suggests wrappers)
+      LOG.warn("VNET_MODE {} runs dhcpd{} as this user ({}), not root: they will fail unless VNET_DHCPDAEMON is a "
+          + "wrapper that gets root (EUCA_USER)", config.mode(),
+          config.mode() == com.eucalyptus.runtime.network.VnetMode.STATIC ? "" : ", iptables and ip",
+          System.getProperty("user.name"));
+    }
     NetworkStateStore store = new NetworkStateStore(netDir.resolve(NetworkStateStore.FILE_NAME));
     return switch (config.mode()) {
       case SYSTEM -> new SystemMode(new SystemModeAddresses(new NeighbourTable(neighbourTable, config.privateInterface()),

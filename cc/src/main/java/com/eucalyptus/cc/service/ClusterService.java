@@ -303,12 +303,18 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
   }
 
   /**
-   * ncStartNetwork to every node, in parallel. A node that fails is logged and does not fail the
+   * ncStartNetwork to every node that is up, in parallel. A node that fails is logged and does not fail the
    * CLC's request: its guests cannot start there anyway, and the others need not wait for it.
    */
   private void startOnNodes(int vlan) {
     List<CompletableFuture<Void>> calls = new ArrayList<>();
-    for (NodeState n : nodes.snapshot()) {
+    // fresh answers first (waiting at most maxWait), so that a CC that just started knows its nodes
+    for (NodeState n : nodes.refresh(maxWait)) {
+      if (!n.up()) {
+        // a silent node would hold the CLC's request for NC_TIMEOUT; it cannot run guests anyway
+        LOG.info("ncStartNetwork (index {}) not sent to {}: the node is down", vlan, n.endpoint().url());
+        continue;
+      }
       NodeEndpoint node = n.endpoint();
       calls.add(CompletableFuture.runAsync(() -> {
         try {

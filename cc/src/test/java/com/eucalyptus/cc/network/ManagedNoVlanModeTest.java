@@ -135,7 +135,7 @@ class ManagedNoVlanModeTest {
     Instance a = mode.admit(instance("i-00000001", "alice", 2, "web"));
     mode.assignAddress("192.0.2.11", a.privateIp());
     mode.released(a);
-    assertTrue(host.last().publicAddresses().isEmpty());
+    assertTrue(host.last().publicAddresses().stream().noneMatch(PublicAssignment::assigned));
     assertEquals("10.1.0.34", mode.admit(instance("i-00000002", "alice", 2, "web")).privateIp());
     assertFalse(Files.readString(dir.resolve("euca-dhcp.conf")).contains("d0:0d:00:00:00:01"));
   }
@@ -145,28 +145,35 @@ class ManagedNoVlanModeTest {
     mode.startNetwork("alice", "web", 2, null);
     Instance a = mode.admit(instance("i-00000001", "alice", 2, "web"));
     Instance b = mode.admit(instance("i-00000002", "alice", 2, "web"));
+    // the plan lists the whole pool, the free addresses with no private one
+    assertEquals(pool(null, null, null), host.last().publicAddresses());
     mode.assignAddress("192.0.2.11", a.privateIp());
-    assertEquals(List.of(new PublicAssignment("192.0.2.11", "10.1.0.34")), host.last().publicAddresses());
-    assertEquals(List.of(new PublicAssignment("192.0.2.10", null), new PublicAssignment("192.0.2.11", "10.1.0.34"),
-        new PublicAssignment("192.0.2.12", null)), mode.publicAddresses());
+    assertEquals(pool(null, "10.1.0.34", null), host.last().publicAddresses());
+    assertEquals(pool(null, "10.1.0.34", null), mode.publicAddresses());
     // re-assigning moves it
     mode.assignAddress("192.0.2.11", b.privateIp());
-    assertEquals(List.of(new PublicAssignment("192.0.2.11", "10.1.0.35")), host.last().publicAddresses());
+    assertEquals(pool(null, "10.1.0.35", null), host.last().publicAddresses());
     // a second public address for b replaces the first (one per instance)
     mode.assignAddress("192.0.2.12", b.privateIp());
-    assertEquals(List.of(new PublicAssignment("192.0.2.12", "10.1.0.35")), host.last().publicAddresses());
+    assertEquals(pool(null, null, "10.1.0.35"), host.last().publicAddresses());
     // unassign from someone else leaves it; from b removes it; twice is fine
     mode.unassignAddress("192.0.2.12", a.privateIp());
-    assertEquals(1, host.last().publicAddresses().size());
+    assertEquals(pool(null, null, "10.1.0.35"), host.last().publicAddresses());
     mode.unassignAddress("192.0.2.12", b.privateIp());
     mode.unassignAddress("192.0.2.12", b.privateIp());
-    assertTrue(host.last().publicAddresses().isEmpty());
+    assertEquals(pool(null, null, null), host.last().publicAddresses());
     NetworkRefusal notOurs = assertThrows(NetworkRefusal.class, () -> mode.assignAddress("198.51.100.1", "10.1.0.34"));
     assertEquals("InvalidAddress.NotFound", notOurs.code());
     assertEquals("InvalidAddress.NotFound", assertThrows(NetworkRefusal.class,
         () -> mode.unassignAddress("198.51.100.1", "10.1.0.34")).code());
     assertEquals("InvalidParameterValue", assertThrows(NetworkRefusal.class,
         () -> mode.assignAddress("192.0.2.10", "10.1.0.99")).code());
+  }
+
+  /** VNET_PUBLICIPS 192.0.2.10-12, each leading to the private address given (null: free). */
+  static List<PublicAssignment> pool(String to10, String to11, String to12) {
+    return List.of(new PublicAssignment("192.0.2.10", to10), new PublicAssignment("192.0.2.11", to11),
+        new PublicAssignment("192.0.2.12", to12));
   }
 
   @Test

@@ -3,6 +3,7 @@ package com.eucalyptus.clc.cluster;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** What the CLC asks a cluster's CC. The signed SOAP implementation is {@link SoapClusterClient}. */
 public interface ClusterClient {
@@ -33,7 +34,7 @@ public interface ClusterClient {
    */
   record Launch(String reservationId, List<String> instanceIds, int minCount, String owner, String imageId, String imageUrl,
       String kernelId, String kernelUrl, String ramdiskId, String ramdiskUrl, VmType type, String keyText, String userData,
-      int launchIndex, List<String> groupNames) {
+      int launchIndex, List<String> groupNames, int vlan, List<String> macAddresses) {
   }
 
   /**
@@ -64,4 +65,45 @@ public interface ClusterClient {
 
   /** @return null when the CC cannot give the console (unknown instance, silent node) */
   ConsoleOutput getConsoleOutput(String host, int port, String instanceId) throws Exception;
+
+  // ------------------------------------------------------------------ networking (docs/network.md, the tier contract)
+
+  /**
+   * The CC's answer to a networking call: ok is its {@code return}; message its statusMessage, in
+   * the contract's "Code: message" form when it refused (see {@link CcStatus}).
+   */
+  record Answer(boolean ok, String message) {
+  }
+
+  /**
+   * One rule of ConfigureNetwork. type is "firewall-close" (clears the group's rules; only type and
+   * destName matter) or "firewall-open"; ports are tcp/udp port ranges or the icmp type and code
+   * (-1 = any); the sources are CIDRs and/or source groups as pairs userNames[k] + sourceNames[k].
+   */
+  record NetRule(String type, String destName, String protocol, int portMin, int portMax, List<String> sourceNets,
+      List<String> userNames, List<String> sourceNames) {
+  }
+
+  /** StartNetwork: userId = the group's owner, netName = the group's name, vlan = its network index. */
+  Answer startNetwork(String host, int port, String owner, String netName, int vlan) throws Exception;
+
+  Answer stopNetwork(String host, int port, String owner, String netName, int vlan) throws Exception;
+
+  /** ConfigureNetwork with a group's whole rule set (the first rule is its firewall-close). */
+  Answer configureNetwork(String host, int port, String owner, List<NetRule> rules) throws Exception;
+
+  /** AssignAddress: source = the public address, dest = the instance's private address. */
+  Answer assignAddress(String host, int port, String publicIp, String privateIp) throws Exception;
+
+  Answer unassignAddress(String host, int port, String publicIp, String privateIp) throws Exception;
+
+  /**
+   * DescribePublicAddresses: ok false (statusMessage "UnsupportedOperation: …") when the cluster
+   * has no pool (SYSTEM, STATIC); else every address of VNET_PUBLICIPS, in the CC's order, mapped
+   * to the private address it is assigned to ("" when free).
+   */
+  record PublicAddresses(boolean ok, String message, Map<String, String> assignedTo) {
+  }
+
+  PublicAddresses describePublicAddresses(String host, int port) throws Exception;
 }

@@ -33,10 +33,18 @@ public final class ClusterPoller implements AutoCloseable {
     return t;
   });
 
+  /** more work at the same cadence (the public address pools: DescribePublicAddresses) */
+  private final List<Runnable> alsoEachRound = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public ClusterPoller(Clusters clusters, ClusterClient client, Path keysDir) {
     this.clusters = clusters;
     this.client = client;
     this.keysDir = keysDir;
+  }
+
+  /** Runs {@code task} after every round of the timer, at the poller's cadence (its failures are logged). */
+  public void alsoEachRound(Runnable task) {
+    alsoEachRound.add(task);
   }
 
   public void start(IntSupplier periodSeconds) {
@@ -47,6 +55,13 @@ public final class ClusterPoller implements AutoCloseable {
           pollAll();
         } catch (RuntimeException e) {
           LOG.error("cluster poll failed", e);
+        }
+        for (Runnable task : alsoEachRound) {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            LOG.error("a task of the cluster poller failed", e);
+          }
         }
         timer.schedule(this, Math.max(1, periodSeconds.getAsInt()), TimeUnit.SECONDS);
       }

@@ -4,6 +4,20 @@ import com.eucalyptus.runtime.soap.KeySource;
 import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.cc.types.CcInstanceType;
+import com.eucalyptus.wsdl.cc.types.AssignAddress;
+import com.eucalyptus.wsdl.cc.types.AssignAddressType;
+import com.eucalyptus.wsdl.cc.types.ConfigureNetwork;
+import com.eucalyptus.wsdl.cc.types.ConfigureNetworkType;
+import com.eucalyptus.wsdl.cc.types.DescribePublicAddresses;
+import com.eucalyptus.wsdl.cc.types.DescribePublicAddressesResponseType;
+import com.eucalyptus.wsdl.cc.types.DescribePublicAddressesType;
+import com.eucalyptus.wsdl.cc.types.NetworkRule;
+import com.eucalyptus.wsdl.cc.types.StartNetwork;
+import com.eucalyptus.wsdl.cc.types.StartNetworkType;
+import com.eucalyptus.wsdl.cc.types.StopNetwork;
+import com.eucalyptus.wsdl.cc.types.StopNetworkType;
+import com.eucalyptus.wsdl.cc.types.UnassignAddress;
+import com.eucalyptus.wsdl.cc.types.UnassignAddressType;
 import com.eucalyptus.wsdl.cc.types.DescribeInstances;
 import com.eucalyptus.wsdl.cc.types.DescribeInstancesResponseType;
 import com.eucalyptus.wsdl.cc.types.DescribeInstancesType;
@@ -35,7 +49,9 @@ import java.time.Instant;
 import java.util.Calendar;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The CLC→CC hop: signed with cloud-pk.pem, replies checked against cluster-cert.pem. */
@@ -149,6 +165,10 @@ public final class SoapClusterClient implements ClusterClient {
       if (!l.groupNames().isEmpty()) {
         t.setNetNames(l.groupNames().toArray(String[]::new));
       }
+      t.setVlan(l.vlan());
+      if (!l.macAddresses().isEmpty()) {
+        t.setMacAddresses(l.macAddresses().toArray(String[]::new));
+      }
       RunInstances req = new RunInstances();
       req.setRunInstances(t);
       RunInstancesResponseType r = stub.runInstances(req).getRunInstancesResponse();
@@ -220,6 +240,116 @@ public final class SoapClusterClient implements ClusterClient {
         return null;
       }
       return new ConsoleOutput(r.getConsoleOutput(), instant(r.getTimestamp()));
+    });
+  }
+
+  // ------------------------------------------------------------------ networking
+
+  private static <T extends com.eucalyptus.wsdl.cc.types.EucalyptusMessage> T message(T t, String userId) {
+    t.setCorrelationId(UUID.randomUUID().toString());
+    t.setUserId(userId);
+    return t;
+  }
+
+  /** A CC that leaves out {@code return} agreed (as for the other calls). */
+  private static Answer answer(com.eucalyptus.wsdl.cc.types.EucalyptusMessage r) {
+    return new Answer(!r.is_returnSpecified() || r.get_return(), r.getStatusMessage());
+  }
+
+  @Override
+  public Answer startNetwork(String host, int port, String owner, String netName, int vlan) throws Exception {
+    return onCc(host, port, stub -> {
+      StartNetworkType t = message(new StartNetworkType(), owner);
+      t.setNetName(netName);
+      t.setVlan(vlan);
+      StartNetwork req = new StartNetwork();
+      req.setStartNetwork(t);
+      return answer(stub.startNetwork(req).getStartNetworkResponse());
+    });
+  }
+
+  @Override
+  public Answer stopNetwork(String host, int port, String owner, String netName, int vlan) throws Exception {
+    return onCc(host, port, stub -> {
+      StopNetworkType t = message(new StopNetworkType(), owner);
+      t.setNetName(netName);
+      t.setVlan(vlan);
+      StopNetwork req = new StopNetwork();
+      req.setStopNetwork(t);
+      return answer(stub.stopNetwork(req).getStopNetworkResponse());
+    });
+  }
+
+  @Override
+  public Answer configureNetwork(String host, int port, String owner, List<NetRule> rules) throws Exception {
+    return onCc(host, port, stub -> {
+      ConfigureNetworkType t = message(new ConfigureNetworkType(), owner);
+      for (NetRule r : rules) {
+        NetworkRule n = new NetworkRule();
+        n.setType(r.type());
+        n.setDestName(r.destName());
+        if (r.protocol() != null) {
+          n.setProtocol(r.protocol());
+          n.setPortRangeMin(r.portMin());
+          n.setPortRangeMax(r.portMax());
+        }
+        if (!r.sourceNets().isEmpty()) {
+          n.setSourceNets(r.sourceNets().toArray(String[]::new));
+        }
+        if (!r.userNames().isEmpty()) {
+          n.setUserNames(r.userNames().toArray(String[]::new));
+          n.setSourceNames(r.sourceNames().toArray(String[]::new));
+        }
+        t.addRules(n);
+      }
+      ConfigureNetwork req = new ConfigureNetwork();
+      req.setConfigureNetwork(t);
+      return answer(stub.configureNetwork(req).getConfigureNetworkResponse());
+    });
+  }
+
+  @Override
+  public Answer assignAddress(String host, int port, String publicIp, String privateIp) throws Exception {
+    return onCc(host, port, stub -> {
+      AssignAddressType t = message(new AssignAddressType(), "eucalyptus");
+      t.setSource(publicIp);
+      t.setDest(privateIp);
+      AssignAddress req = new AssignAddress();
+      req.setAssignAddress(t);
+      return answer(stub.assignAddress(req).getAssignAddressResponse());
+    });
+  }
+
+  @Override
+  public Answer unassignAddress(String host, int port, String publicIp, String privateIp) throws Exception {
+    return onCc(host, port, stub -> {
+      UnassignAddressType t = message(new UnassignAddressType(), "eucalyptus");
+      t.setSource(publicIp);
+      t.setDest(privateIp);
+      UnassignAddress req = new UnassignAddress();
+      req.setUnassignAddress(t);
+      return answer(stub.unassignAddress(req).getUnassignAddressResponse());
+    });
+  }
+
+  @Override
+  public PublicAddresses describePublicAddresses(String host, int port) throws Exception {
+    return onCc(host, port, stub -> {
+      DescribePublicAddressesType t = message(new DescribePublicAddressesType(), "eucalyptus");
+      DescribePublicAddresses req = new DescribePublicAddresses();
+      req.setDescribePublicAddresses(t);
+      DescribePublicAddressesResponseType r = stub.describePublicAddresses(req).getDescribePublicAddressesResponse();
+      Map<String, String> out = new LinkedHashMap<>();
+      String[] sources = r.getSourceAddresses();
+      String[] dests = r.getDestAddresses();
+      if (sources != null) {
+        for (int k = 0; k < sources.length; k++) {
+          String dest = dests != null && k < dests.length && dests[k] != null ? dests[k].trim() : "";
+          out.put(sources[k].trim(), dest);
+        }
+      }
+      Answer a = answer(r);
+      return new PublicAddresses(a.ok(), a.message(), out);
     });
   }
 

@@ -71,6 +71,9 @@ public class InstanceEntity {
   /** the CC's own lastSeen of it last time (CC clock): a change means its node answered again */
   @Column(name = "cc_last_seen_millis")
   public long ccLastSeenMillis;
+  /** launched with AddressingType=private: never given a public address by the system (null for older rows: false) */
+  @Column(name = "private_addressing")
+  public Boolean privateAddressing;
   /** a user or the admin asked to terminate it */
   @Column(name = "terminate_requested")
   public boolean terminateRequested;

@@ -33,6 +33,13 @@ public final class SystemProperties {
   /** seconds between instance polls otherwise */
   public static final String INSTANCE_POLL_SECONDS = "cloud.instances.poll.seconds";
 
+  /** the most public addresses a user may allocate (1.5.2: maxUserPublicAddresses, 5); the administrator has no limit */
+  public static final String ADDRESSES_MAX_PER_USER = "cloud.addresses.max.per.user";
+  /** with dynamic addressing off, the addresses kept for launches (1.5.2: systemReservedPublicAddresses, 10) */
+  public static final String ADDRESSES_RESERVED = "cloud.addresses.reserved.for.launches";
+  /** true: a launch takes any free public address; false: only those kept for launches (1.5.2: doDynamicPublicAddresses) */
+  public static final String ADDRESSES_DYNAMIC = "cloud.addresses.dynamic";
+
   private final Database db;
 
   public SystemProperties(Database db) {
@@ -59,6 +66,9 @@ public final class SystemProperties {
     d.put(INSTANCE_TERMINATED_VISIBLE_SECONDS, "3600");
     d.put(INSTANCE_POLL_FAST_MILLIS, "300");
     d.put(INSTANCE_POLL_SECONDS, "5");
+    d.put(ADDRESSES_MAX_PER_USER, "5");
+    d.put(ADDRESSES_RESERVED, "10");
+    d.put(ADDRESSES_DYNAMIC, "true");
     return d;
   }
 

@@ -135,6 +135,11 @@ public final class DhcpDaemon {
     }
   }
 
+  /** The dhcpds running this configuration file (for tests and diagnostics). */
+  public Set<Long> runningPids() {
+    return pids();
+  }
+
   /** The dhcpds running this configuration file: the pid file's, and any other whose command line names it. */
   synchronized Set<Long> pids() {
     Set<Long> out = new LinkedHashSet<>();

@@ -114,6 +114,7 @@ public final class InstanceActions {
     ImageEntity ramdisk = bootImage("ramdisk", r.param("RamdiskId"), image.ramdiskId,
         properties.get(SystemProperties.DEFAULT_RAMDISK), owner);
     String zone = blankToNull(r.param("Placement.AvailabilityZone"));
+    boolean privateAddressing = privateAddressing(r.param("AddressingType"));
     String walrus = walrusBase(r);
     List<InstanceEntity> started;
     try {
@@ -121,7 +122,7 @@ public final class InstanceActions {
           new ClusterClient.VmType(type.name, type.cpu, type.memory, type.disk), image.imageId, image.manifestLocation,
           walrus + image.manifestLocation, kernel.imageId, walrus + kernel.manifestLocation,
           ramdisk == null ? null : ramdisk.imageId, ramdisk == null ? null : walrus + ramdisk.manifestLocation,
-          image.productCodes, keyName, keyText, userData, groupNames));
+          image.productCodes, keyName, keyText, userData, groupNames, privateAddressing));
     } catch (LaunchRefused e) {
       // 400, not a 5xx: boto and the AWS CLIs retry 5xx answers several times before the user sees them
       throw new Ec2Exception(400, e.code(), e.getMessage());
@@ -136,6 +137,20 @@ public final class InstanceActions {
       instanceItem(out, e, version);
     }
     out.close("instancesSet");
+  }
+
+  /**
+   * AddressingType (the 2008-12-01 API; euca-run-instances --addressing): "public" (the default:
+   * a public address when one is free) or "private" (none).
+   */
+  static boolean privateAddressing(String addressingType) {
+    if (addressingType == null || addressingType.isBlank() || addressingType.trim().equalsIgnoreCase("public")) {
+      return false;
+    }
+    if (addressingType.trim().equalsIgnoreCase("private")) {
+      return true;
+    }
+    throw Ec2Exception.invalidParameter("AddressingType must be 'public' or 'private', not '" + addressingType + "'");
   }
 
   private ImageEntity machineImage(String id, String owner) {

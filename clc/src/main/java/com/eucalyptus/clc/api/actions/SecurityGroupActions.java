@@ -7,6 +7,7 @@ import com.eucalyptus.clc.api.QueryRequest;
 import com.eucalyptus.clc.api.Xml;
 import com.eucalyptus.clc.compute.groups.IngressRule;
 import com.eucalyptus.clc.compute.groups.SecurityGroups;
+import com.eucalyptus.clc.compute.network.GroupNetworks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +16,17 @@ import java.util.function.Supplier;
 /**
  * The security-group actions. Groups are addressed by name (the 2008-12-01 API) or by GroupId
  * (later clients); ingress rules come in the old flat form (IpProtocol, FromPort, CidrIp,
- * SourceSecurityGroupName ...) or as IpPermissions.N.*.
+ * SourceSecurityGroupName ...) or as IpPermissions.N.*. A change of rules reaches the clusters where
+ * the group has instances at once (running guests included); a group with instances cannot be
+ * deleted.
  */
 public final class SecurityGroupActions {
   private final SecurityGroups groups;
+  private final GroupNetworks networks;
 
-  public SecurityGroupActions(SecurityGroups groups) {
+  public SecurityGroupActions(SecurityGroups groups, GroupNetworks networks) {
     this.groups = groups;
+    this.networks = networks;
   }
 
   public List<Ec2Action> all() {
@@ -43,6 +48,12 @@ public final class SecurityGroupActions {
 
   private void delete(QueryRequest r, Accounts.User caller, Xml out) {
     String name = groupName(r, caller);
+    List<String> users = networks.instancesIn(caller.name(), name).stream().map(e -> e.instanceId).toList();
+    if (!users.isEmpty()) {
+      // EC2's refusal: its guests' network and rules live as long as they do
+      throw new Ec2Exception(400, "InvalidGroup.InUse", "There are active instances using security group '" + name
+          + "': " + String.join(", ", users));
+    }
     guarded(() -> {
       groups.delete(caller.name(), name);
       return null;
@@ -91,6 +102,7 @@ public final class SecurityGroupActions {
       }
       return null;
     });
+    networks.rulesChanged(caller.name(), name);
     out.leaf("return", true);
   }
 

@@ -36,4 +36,14 @@ public final class InstanceIds {
   public static boolean isInstanceId(String id) {
     return id != null && id.matches("i-[0-9A-Fa-f]{8}");
   }
+
+  /**
+   * The instance's MAC address, as 1.5.2 made it (VmInstances.getAsMAC): d0:0d: and the id's 8 hex
+   * digits, in lower case as libvirt and dhcpd leases write MACs (so the CC can compare them as text).
+   */
+  public static String mac(String instanceId) {
+    String hex = instanceId.substring(2, 10).toLowerCase(java.util.Locale.ROOT);
+    return "d0:0d:" + hex.substring(0, 2) + ":" + hex.substring(2, 4) + ":" + hex.substring(4, 6) + ":"
+        + hex.substring(6, 8);
+  }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -56,6 +57,8 @@ public final class InstancePoller implements AutoCloseable {
   /** The next poll on the timer; replaced when {@link #wake()} polls early (so fast polling starts then). */
   private ScheduledFuture<?> next;
   private long wakes;
+  /** told after each round which instances have just ended (their addresses and networks go back) */
+  private volatile Consumer<List<String>> onEnded = ids -> { };
 
   public InstancePoller(Instances store, Clusters clusters, ClusterClient client, Supplier<Reconciler.Settings> settings,
       Supplier<Periods> periods, LongSupplier clock) {
@@ -65,6 +68,18 @@ public final class InstancePoller implements AutoCloseable {
     this.settings = settings;
     this.periods = periods;
     this.clock = clock;
+  }
+
+  /** The CLC's public address assignments, which win over the CC's reports (see {@link PublicAddressBook}). */
+  private volatile Supplier<PublicAddressBook> addressBook = () -> PublicAddressBook.NONE;
+
+  public void addressBook(Supplier<PublicAddressBook> book) {
+    this.addressBook = book;
+  }
+
+  /** Who is told, after each poll round, of the instances that became terminated in it. */
+  public void onEnded(Consumer<List<String>> listener) {
+    this.onEnded = listener;
   }
 
   public void start() {
@@ -137,6 +152,8 @@ public final class InstancePoller implements AutoCloseable {
     Map<String, List<InstanceEntity>> byCluster = rows.stream().collect(Collectors.groupingBy(r -> r.cluster == null
         ? "" : r.cluster));
     boolean busy = false;
+    List<String> ended = new ArrayList<>();
+    PublicAddressBook book = addressBook.get();
     for (Map.Entry<String, List<InstanceEntity>> e : byCluster.entrySet()) {
       ClusterEntity c = registered.get(e.getKey());
       Map<String, ReportedInstance> reports = new HashMap<>();
@@ -157,8 +174,12 @@ public final class InstancePoller implements AutoCloseable {
         Reconciler.Result result = store.change(row.instanceId, live -> {
           String before = live.state;
           Reconciler.Result r = Reconciler.apply(live, report, clusterAnswered, now, s);
+          live.publicIp = book.publicIpOf(live.instanceId, live.publicIp, live.privateIp);
           if (!before.equals(live.state)) {
             LOG.info("instance {} of {}: {} → {}", live.instanceId, live.owner, before, live.state);
+            if (InstanceState.of(live.state) == InstanceState.TERMINATED) {
+              ended.add(live.instanceId);
+            }
           }
           return r;
         });
@@ -190,6 +211,13 @@ public final class InstancePoller implements AutoCloseable {
         } catch (Exception ex) {
           LOG.warn("TerminateInstances {} on cluster {} failed: {}", toTerminate, c.name, ex.toString());
         }
+      }
+    }
+    if (!ended.isEmpty()) {
+      try {
+        onEnded.accept(ended);
+      } catch (RuntimeException ex) {
+        LOG.error("releasing what the ended instances {} held failed", ended, ex);
       }
     }
     Set<String> states = store.all().stream().map(r -> r.state).collect(Collectors.toSet());

@@ -1,8 +1,11 @@
 package com.eucalyptus.clc.compute.instances;
 
+import com.eucalyptus.clc.cluster.CcStatus;
 import com.eucalyptus.clc.cluster.ClusterClient;
 import com.eucalyptus.clc.cluster.ClusterStatus;
 import com.eucalyptus.clc.cluster.Clusters;
+import com.eucalyptus.clc.compute.addresses.AddressPool;
+import com.eucalyptus.clc.compute.network.GroupNetworks;
 import com.eucalyptus.clc.persistence.ClusterEntity;
 import com.eucalyptus.clc.persistence.InstanceEntity;
 import java.util.ArrayList;
@@ -17,8 +20,10 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * RunInstances once the request is checked: picks the cluster (the availability zone asked for,
- * else the first UP cluster with room), holds the capacity, stores the instances as pending and
- * has the cluster's CC start them — all of them between MinCount and MaxCount, or none.
+ * else the first UP cluster with room), holds the capacity, stores the instances as pending, has
+ * the cluster's CC set up the groups' networks (StartNetwork, ConfigureNetwork) and start them —
+ * all of them between MinCount and MaxCount, or none — and gives each a public address when one is
+ * free (unless AddressingType=private).
  */
 public final class Launcher {
   private static final Logger LOG = LogManager.getLogger(Launcher.class);
@@ -29,6 +34,8 @@ public final class Launcher {
   private final Runnable refreshCapacity;
   private final Runnable wakePoller;
   private final LongSupplier clock;
+  private final GroupNetworks networks;
+  private final AddressPool addresses;
 
   /**
    * @param refreshCapacity asks the clusters for their resources now (DescribeResources), so that a
@@ -36,7 +43,7 @@ public final class Launcher {
    *     judged once more on fresh ones before the user is told there is no room
    */
   public Launcher(Instances store, Clusters clusters, ClusterClient client, CapacityLedger ledger,
-      Runnable refreshCapacity, Runnable wakePoller, LongSupplier clock) {
+      Runnable refreshCapacity, Runnable wakePoller, LongSupplier clock, GroupNetworks networks, AddressPool addresses) {
     this.store = store;
     this.clusters = clusters;
     this.client = client;
@@ -44,16 +51,19 @@ public final class Launcher {
     this.refreshCapacity = refreshCapacity;
     this.wakePoller = wakePoller;
     this.clock = clock;
+    this.networks = networks;
+    this.addresses = addresses;
   }
 
   /**
    * A checked RunInstances request. The image, kernel and ramdisk ids come with the URLs of their
    * manifests in Walrus, where the NC fetches them; keyText is the key's OpenSSH line (or null),
-   * userData base64 ("" when none).
+   * userData base64 ("" when none); privateAddressing: AddressingType=private, no public address.
    */
   public record Request(String owner, int minCount, int maxCount, String zone, ClusterClient.VmType type, String imageId,
       String manifestLocation, String imageUrl, String kernelId, String kernelUrl, String ramdiskId, String ramdiskUrl,
-      String productCodes, String keyName, String keyText, String userData, List<String> groups) {
+      String productCodes, String keyName, String keyText, String userData, List<String> groups,
+      boolean privateAddressing) {
   }
 
   /** @return the instances started, in launch-index order, stored as pending */
@@ -97,15 +107,26 @@ public final class Launcher {
     }
     List<InstanceEntity> rows = newRows(r, cluster.name, hold.count());
     List<String> ids = rows.stream().map(x -> x.instanceId).toList();
-    store.addAll(rows);
+    store.addAll(rows); // before the networks: a group with a stored instance keeps its index
+    int vlan;
+    try {
+      vlan = networks.prepare(r.owner(), r.groups(), cluster);
+    } catch (CcStatus.Refused e) {
+      undo(hold, ids);
+      throw new LaunchRefused(e.code(), e.getMessage());
+    } catch (Exception e) {
+      undo(hold, ids);
+      LOG.warn("the networks of {} on cluster {} could not be set up: {}", r.groups(), cluster.name, e.toString());
+      throw new LaunchRefused("InsufficientInstanceCapacity", "The cluster " + cluster.name + " could not set up "
+          + "the network: " + e.getMessage());
+    }
     ClusterClient.Launched launched;
     try {
       launched = client.runInstances(cluster.host, cluster.port, new ClusterClient.Launch(rows.get(0).reservationId, ids,
           r.minCount(), r.owner(), r.imageId(), r.imageUrl(), r.kernelId(), r.kernelUrl(), r.ramdiskId(), r.ramdiskUrl(),
-          r.type(), r.keyText(), r.userData(), 0, r.groups()));
+          r.type(), r.keyText(), r.userData(), 0, r.groups(), vlan, ids.stream().map(InstanceIds::mac).toList()));
     } catch (Exception e) {
-      hold.release();
-      store.remove(ids);
+      undo(hold, ids);
       LOG.warn("RunInstances on cluster {} failed: {}", cluster.name, e.toString());
       try {
         client.terminateInstances(cluster.host, cluster.port, ids); // it may have started them after all
@@ -122,11 +143,15 @@ public final class Launcher {
       byId.put(i.instanceId(), i);
     }
     if (!launched.started() || started.size() < r.minCount()) {
-      hold.release();
-      store.remove(ids);
-      String msg = launched.message() == null ? "" : launched.message().replaceFirst("^InsufficientInstanceCapacity:\\s*", "");
-      throw new LaunchRefused("InsufficientInstanceCapacity", "Not enough resources available for " + r.minCount() + " "
-          + r.type().name() + " instance(s) in " + cluster.name + (msg.isBlank() ? "" : ": " + msg));
+      undo(hold, ids);
+      CcStatus why = CcStatus.parse(launched.message(), "InsufficientInstanceCapacity");
+      if (launched.started() || why.code().equals("InsufficientInstanceCapacity")) {
+        String msg = launched.started() ? "" : why.message();
+        throw new LaunchRefused("InsufficientInstanceCapacity", "Not enough resources available for " + r.minCount()
+            + " " + r.type().name() + " instance(s) in " + cluster.name + (msg.isBlank() ? "" : ": " + msg));
+      }
+      // the network's refusals (docs/network.md), e.g. two groups in MANAGED-NOVLAN: the CC's own words
+      throw new LaunchRefused(why.code(), why.message());
     }
     hold.finished(started.size());
     List<String> notStarted = ids.stream().filter(id -> !started.contains(id)).toList();
@@ -141,14 +166,39 @@ public final class Launcher {
         if (rep.serviceTag() != null) {
           e.serviceTag = rep.serviceTag();
         }
+        // the private address the CC gave it (0.0.0.0 in SYSTEM mode until learnt); public = private until assigned
+        if (known(rep.privateIp())) {
+          e.privateIp = rep.privateIp();
+        }
+        if (known(rep.publicIp())) {
+          e.publicIp = rep.publicIp();
+        }
       });
-      row.serviceTag = rep.serviceTag();
-      out.add(row);
+      if (!r.privateAddressing()) {
+        try {
+          addresses.assignAtLaunch(row.instanceId);
+        } catch (RuntimeException e) {
+          // the instance runs: its owner must hear of it, with or without a public address
+          LOG.error("no public address for {}: {}", row.instanceId, e.toString(), e);
+        }
+      }
+      store.find(row.instanceId).ifPresent(out::add);
     }
     LOG.info("reservation {} of {}: {} on cluster {}", rows.get(0).reservationId, r.owner(),
         out.stream().map(x -> x.instanceId).toList(), cluster.name);
     wakePoller.run();
     return out;
+  }
+
+  /** A launch that did not happen: its hold back, its rows gone, and the indexes of groups it alone used freed. */
+  private void undo(CapacityLedger.Hold hold, List<String> ids) {
+    hold.release();
+    store.remove(ids);
+    networks.releaseUnused();
+  }
+
+  private static boolean known(String ip) {
+    return ip != null && !ip.isBlank() && !ip.equals("0.0.0.0");
   }
 
   private List<InstanceEntity> newRows(Request r, String cluster, int count) {
@@ -173,6 +223,7 @@ public final class Launcher {
       e.keyText = r.keyText();
       e.userData = r.userData();
       e.groupNames = String.join(" ", r.groups());
+      e.privateAddressing = r.privateAddressing();
       e.cluster = cluster;
       e.launchIndex = k;
       e.launchMillis = now;

@@ -51,6 +51,9 @@ public final class ConfigurationPages {
     LABELS.put(SystemProperties.INSTANCE_TERMINATED_VISIBLE_SECONDS, "Terminated instances stay listed for (s)");
     LABELS.put(SystemProperties.INSTANCE_POLL_FAST_MILLIS, "Instance polling while pending/shutting-down (ms)");
     LABELS.put(SystemProperties.INSTANCE_POLL_SECONDS, "Instance polling otherwise (s)");
+    LABELS.put(SystemProperties.ADDRESSES_MAX_PER_USER, "Maximum public addresses per user");
+    LABELS.put(SystemProperties.ADDRESSES_RESERVED, "Public addresses reserved for launches (dynamic addressing off)");
+    LABELS.put(SystemProperties.ADDRESSES_DYNAMIC, "Dynamic public addressing (true/false)");
   }
 
   private final ConsoleServices c;
@@ -145,6 +148,13 @@ public final class ConfigurationPages {
     }
     if (NUMBERS.contains(name) && positive(v) < 0) {
       throw new AccountRefused("The value of " + name + " must be a positive whole number. Nothing was saved.");
+    }
+    if ((name.equals(SystemProperties.ADDRESSES_MAX_PER_USER) || name.equals(SystemProperties.ADDRESSES_RESERVED))
+        && !v.matches("\\d{1,9}")) {
+      throw new AccountRefused("The value of " + name + " must be a whole number, 0 or more. Nothing was saved.");
+    }
+    if (name.equals(SystemProperties.ADDRESSES_DYNAMIC) && !v.equals("true") && !v.equals("false")) {
+      throw new AccountRefused("The value of " + name + " must be true or false. Nothing was saved.");
     }
     if (name.equals(SystemProperties.ADMIN_EMAIL)) {
       AccountForm.checkEmail(v);

@@ -13,6 +13,11 @@ import com.eucalyptus.clc.api.Xml;
 import com.eucalyptus.clc.cluster.ClusterClient;
 import com.eucalyptus.clc.cluster.ClusterStatus;
 import com.eucalyptus.clc.cluster.Clusters;
+import com.eucalyptus.clc.cluster.InMemoryCluster;
+import com.eucalyptus.clc.compute.addresses.AddressPool;
+import com.eucalyptus.clc.compute.addresses.AddressSettings;
+import com.eucalyptus.clc.compute.network.GroupNetworks;
+import com.eucalyptus.clc.compute.network.NetworkIndexes;
 import com.eucalyptus.clc.compute.groups.SecurityGroups;
 import com.eucalyptus.clc.compute.instances.CapacityLedger;
 import com.eucalyptus.clc.compute.instances.InstancePoller;
@@ -33,13 +38,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The instance actions over a real HSQLDB with an in-memory cluster (InMemoryCluster, the CC's
- * part as the CLC sees it; the real CC and NC are in itests' InstancesApiIT): response shapes,
+ * part as the CLC sees it, here in SYSTEM mode; the real CC and NC are in itests' InstancesApiIT): response shapes,
  * refusals, isolation between users, the poller's state changes and a CLC restart.
  */
 class InstanceActionsTest {
@@ -71,75 +73,6 @@ class InstanceActionsTest {
   final AtomicLong now = new AtomicLong(1_700_000_000_000L);
   /** What a DescribeResources sent now would do to the CLC's counts (nothing unless a test says). */
   Runnable refreshCapacity = () -> { };
-
-  /** The CC as the CLC sees it: places instances while there is room, reports them, terminates them. */
-  static final class InMemoryCluster implements ClusterClient {
-    final Map<String, String> states = new LinkedHashMap<>();
-    final List<Launch> launches = new ArrayList<>();
-    final List<String> rebooted = new ArrayList<>();
-    final AtomicInteger describes = new AtomicInteger();
-    int room;
-    boolean silentNode;
-    Instant nodeLastSeen = Instant.now();
-
-    @Override
-    public Resources describeResources(String host, int port, List<VmType> types) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Keys getKeys(String host, int port, String serviceTag) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public synchronized Launched runInstances(String host, int port, Launch l) {
-      launches.add(l);
-      int n = Math.min(room, l.instanceIds().size());
-      if (n < l.minCount()) {
-        return new Launched(false, "InsufficientInstanceCapacity: only " + n + " fit", List.of());
-      }
-      room -= n;
-      List<ReportedInstance> out = new ArrayList<>();
-      for (String id : l.instanceIds().subList(0, n)) {
-        states.put(id, "Pending");
-        out.add(report(id));
-      }
-      return new Launched(true, null, out);
-    }
-
-    ReportedInstance report(String id) {
-      if (!silentNode) {
-        nodeLastSeen = nodeLastSeen.plusMillis(1); // the CC heard from the node again
-      }
-      return new ReportedInstance(id, "r", "o", states.get(id), "10.0.0.5", "10.0.0.5",
-          "http://node1:8775/axis2/services/EucalyptusNC", Instant.now(), nodeLastSeen);
-    }
-
-    @Override
-    public synchronized List<ReportedInstance> describeInstances(String host, int port, List<String> ids) {
-      describes.incrementAndGet();
-      return states.keySet().stream().map(this::report).toList();
-    }
-
-    @Override
-    public synchronized List<Boolean> terminateInstances(String host, int port, List<String> ids) {
-      ids.forEach(id -> states.computeIfPresent(id, (k, v) -> "Teardown"));
-      return ids.stream().map(states::containsKey).toList();
-    }
-
-    @Override
-    public synchronized boolean rebootInstances(String host, int port, List<String> ids) {
-      rebooted.addAll(ids);
-      return true;
-    }
-
-    @Override
-    public ConsoleOutput getConsoleOutput(String host, int port, String id) {
-      return new ConsoleOutput(Base64.getEncoder().encodeToString(("Linux version 6.1 " + id + "\n").getBytes()),
-          Instant.parse("2026-11-24T10:00:00Z"));
-    }
-  }
 
   @BeforeEach
   void setUp() {
@@ -182,8 +115,10 @@ class InstanceActionsTest {
     poller = new InstancePoller(instances, clusters, cc, () -> new Reconciler.Settings(Duration.ofSeconds(60),
         Duration.ofSeconds(3600), since), () -> new InstancePoller.Periods(Duration.ofMillis(300), Duration.ofSeconds(5)),
         now::get);
+    GroupNetworks networks = new GroupNetworks(new NetworkIndexes(db), new SecurityGroups(db), instances, clusters, cc);
     Launcher launcher = new Launcher(instances, clusters, cc, new CapacityLedger(clusters::countedAt),
-        () -> refreshCapacity.run(), () -> { }, now::get);
+        () -> refreshCapacity.run(), () -> { }, now::get, networks,
+        new AddressPool(db, instances, clusters, cc, () -> AddressSettings.of(properties)));
     actions = new InstanceActions(instances, launcher, images, new KeyPairs(db), new SecurityGroups(db), clusters, cc,
         properties, () -> { }, 8773);
   }
