@@ -122,6 +122,7 @@ class NetworkIT {
       net = FrontEndNetwork.build();
       internet = new InternetHost(net.internet, work.resolve("internet"));
       internet.startListener(net.internetAddress);
+      internet.useBusybox(InstancesIT.busyboxDeb());
       cloud.runIn("cc", net.frontEnd);
       conf = new LinkedHashMap<>(net.managedNoVlanConf());
       cloud.setConf(conf);
@@ -664,6 +665,13 @@ class NetworkIT {
       return bc != null && bc.source().equals(eip) ? bc : null;
     });
     assertEquals(eip, out.source());
+    // ICMP as the rules say: echo requests (type 8, any code) only once allowed, and not after the revoke
+    assertFalse(internet.ping(eip), "ping of " + eip + " before icmp is authorized");
+    boto(alice, "authorize", "alpha", "icmp", "8", "-1", "0.0.0.0/0").assertOk();
+    await(TAKES_EFFECT, eip + " answering ping after authorize icmp 8", a1.id(), () -> internet.ping(eip) ? Boolean.TRUE : null);
+    boto(alice, "revoke", "alpha", "icmp", "8", "-1", "0.0.0.0/0").assertOk();
+    await(TAKES_EFFECT, eip + " no longer answering ping after the revoke", a1.id(),
+        () -> internet.ping(eip) ? null : Boolean.TRUE);
 
     // associated with A2 while on A1: it moves
     double t1 = now();
@@ -712,6 +720,9 @@ class NetworkIT {
     assertTrue(route.contains("via " + alphaRouter), "A1 reaches B through its router on the CC: " + route);
     String denied = sshWorks(aliceKey, a1Public, probe, TAKES_EFFECT, a1.id());
     assertFalse(denied.contains("instance-id=" + b.id()), "beta allows nothing yet: " + denied);
+
+    // a group with running instances cannot be deleted
+    assertEquals("InvalidGroup.InUse", NetworkBoto.error(ec2, alice, "delete-group", "alpha"));
 
     // bob opens tcp 80 of beta to alice's alpha: A1 reaches B's port 80, and nothing else opens
     boto(bob, "authorize", "beta", "tcp", "80", "80", "alice/alpha").assertOk();

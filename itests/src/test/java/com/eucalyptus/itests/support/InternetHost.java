@@ -23,9 +23,25 @@ public final class InternetHost implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private Path beaconLog;
 
+  private Path busybox;
+
   public InternetHost(String namespace, Path dir) {
     this.ns = namespace;
     this.dir = dir;
+  }
+
+  /** Unpacks Debian's busybox-static package (the test image's) for its ping: this host has no other. */
+  public void useBusybox(Path busyboxDeb) {
+    Path into = dir.resolve("busybox");
+    Shell.run(Map.of(), "dpkg-deb", "-x", busyboxDeb.toString(), into.toString()).assertOk();
+    busybox = into.resolve("bin/busybox");
+  }
+
+  /** One ICMP echo request to {@code ip} from the internet host; true when the echo reply came within 2 s. */
+  public boolean ping(String ip) {
+    Shell.Result r = Shell.run(List.of("ip", "netns", "exec", ns, busybox.toString(), "ping", "-c", "1", "-W", "2", ip),
+        Map.of(), null, Duration.ofSeconds(20));
+    return r.exitCode() == 0;
   }
 
   /** ssh root@ip command, BatchMode, 6 s to connect; exit 255 when no connection could be made. */
