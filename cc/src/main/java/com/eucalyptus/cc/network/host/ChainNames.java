@@ -7,8 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The names of the CC's iptables chains. The four chains hooked from the built-in chains are fixed
- * ({@code EUCA-*}); a security group's chain is {@code <user>-<group>} as in 1.5.2 (the guide's
+ * The names of the CC's iptables chains. The five chains hooked from the built-in chains are fixed
+ * ({@code EUCA-*}; filter's {@link #LOCAL} is not called EUCA-OUTPUT, which is nat's DNAT chain); a security group's chain is {@code <user>-<group>} as in 1.5.2 (the guide's
  * troubleshooting says {@code iptables -L <username>-<groupname>}) whenever that name is safe,
  * else a short name made from it.
  *
@@ -24,6 +24,8 @@ public final class ChainNames {
   /** iptables refuses chain names of 29 characters or more. */
   public static final int MAX = 28;
   public static final String FORWARD = "EUCA-FORWARD";
+  /** filter, hooked from OUTPUT: the groups' rules for the front end's own connections to the guests. */
+  public static final String LOCAL = "EUCA-LOCAL";
   public static final String PREROUTING = "EUCA-PREROUTING";
   public static final String OUTPUT = "EUCA-OUTPUT";
   public static final String POSTROUTING = "EUCA-POSTROUTING";
