@@ -264,6 +264,8 @@ class LinuxHostNetworkTest {
     // dhcpd's unicast answer to a renewing guest (udp 67 → 68) goes out; other udp to it does not
     assertEquals("from " + WEB_NET.router() + ":67 dhcp", udp(FE, 67, GA, A, 68));
     assertEquals("nothing", udp(FE, 6700, GA, A, 68));
+    // the front end's ICMP errors about a guest's traffic are RELATED: a hop of a traceroute
+    assertEquals("time exceeded", ttlOneProbe(GA, "198.51.100.2"));
 
     host.apply(plan(List.of(WEB_NET, DB_NET), open, pubA, null));
     // the source a group's rule sees: the front end's own address towards the guest; a connection
@@ -502,6 +504,34 @@ class LinuxHostNetworkTest {
       listener.destroyForcibly();
       listener.waitFor(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * A UDP datagram with TTL 1 from {@code ns} to {@code host} (a traceroute's first probe): "time
+   * exceeded" when the router's ICMP error came back (Linux reports it as EHOSTUNREACH, with
+   * IP_RECVERR), else what happened.
+   */
+  static String ttlOneProbe(String ns, String host) throws Exception {
+    Process p = new ProcessBuilder("ip", "netns", "exec", ns, "/usr/bin/python3", "-c", """
+        import errno, socket, sys
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 1)
+        s.setsockopt(socket.IPPROTO_IP, 11, 1)  # IP_RECVERR
+        s.settimeout(2)
+        s.connect((sys.argv[1], 33434))
+        s.send(b"probe")
+        try:
+            s.recv(100)
+            print("an answer")
+        except socket.timeout:
+            print("nothing")
+        except OSError as e:
+            print("time exceeded" if e.errno == errno.EHOSTUNREACH else repr(e))
+        """, host).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    p.waitFor(10, TimeUnit.SECONDS);
+    return out;
   }
 
   /** A TCP connection kept open across applies. */

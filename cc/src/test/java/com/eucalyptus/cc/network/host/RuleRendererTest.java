@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The exact iptables-restore input a plan becomes (the same text docs/network.md shows, for a larger plan). */
+/** The exact iptables-restore input a plan becomes (docs/network.md shows a smaller plan's). */
 class RuleRendererTest {
   static final GroupRef WEB = new GroupRef("alice", "web");
   static final GroupRef DB = new GroupRef("bob", "db");
@@ -87,7 +87,8 @@ class RuleRendererTest {
         COMMIT
         """;
     // bob-db is kept (still active), carol-gone is deleted, a fixed chain is never deleted
-    assertEquals(expected, RuleRenderer.render(plan(), Set.of("bob-db", "carol-gone", "EUCA-FORWARD", "EUCA-LOCAL")));
+    assertEquals(expected,
+        RuleRenderer.render(plan(), Set.of("bob-db", "carol-gone", "EUCA-FORWARD", "EUCA-LOCAL")));
   }
 
   @Test
