@@ -26,7 +26,7 @@ import org.apache.logging.log4j.Logger;
  * {@link HostNetwork} on Linux with the real tools: iptables-restore --noflush rebuilds the CC's
  * own chains in one transaction, iptables -C/-I hooks them from the built-in chains once, ip addr
  * adds and removes the router and public addresses, sysctl turns on forwarding. Every command goes
- * through the {@link CommandRunner} (which logs it); docs/drafts/network-host.md lists what this
+ * through the {@link CommandRunner} (which logs it); docs/network.md lists what this
  * changes on the host. Built-in chains' policies and everybody else's rules and addresses are
  * never touched.
  */
