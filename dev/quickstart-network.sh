@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The guests' network of dev/quickstart: MANAGED-NOVLAN on this one host (sourced by
 # dev/quickstart; tools/test/quickstart-network-tests.sh runs it in a network namespace of its
-# own). What it sets up and why: docs/drafts/network-quickstart.md.
+# own). What it sets up and why: docs/network.md ("The quick start's network").
 #
 #   a private bridge VNET_BRIDGE (default eucabr0) the NC attaches the guests to; the CC, in the
 #     root namespace, holds each security group's router address on it (VNET_PRIVINTERFACE);

@@ -7,23 +7,26 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The names of the CC's iptables chains. The four chains hooked from the built-in chains are fixed
- * ({@code EUCA-*}); a security group's chain is {@code <user>-<group>} as in 1.5.2 (the guide's
- * troubleshooting says {@code iptables -L <username>-<groupname>}) whenever that name is safe,
- * else a short name made from it.
+ * The names of the CC's iptables chains. The five chains hooked from the built-in chains are fixed
+ * ({@code EUCA-*}; filter's {@link #LOCAL} is not called EUCA-OUTPUT, which is nat's DNAT chain);
+ * a security group's chain is {@code <user>-<group>} as in 1.5.2 (the guide's troubleshooting
+ * says {@code iptables -L <username>-<groupname>}) whenever that name is safe, else a short name
+ * made from it.
  *
- * <p>The rule (docs/drafts/network-host.md): {@code <user>-<group>} is used as it is when it has
- * at most {@value #MAX} characters, only {@code A-Z a-z 0-9 _ . -}, the user part has no '-' (so
- * that "a-b"+"c" and "a"+"b-c" cannot share a chain) and it does not start with {@code EUCA-}
- * (the CC's fixed chains). Otherwise it is the name with every other character turned into '_',
- * cut to 19 characters, then '~' and the first 8 hex digits of SHA-256(user, NUL, group) in
- * UTF-8. '~' never appears in an unmapped name, so a mapped name cannot equal another group's
- * unmapped one; the hash keeps two long names with the same start apart.
+ * <p>The rule (docs/network.md, "Group chain names"): {@code <user>-<group>} is used as it is
+ * when it has at most {@value #MAX} characters, only {@code A-Z a-z 0-9 _ . -}, the user part has
+ * no '-' (so that "a-b"+"c" and "a"+"b-c" cannot share a chain) and it does not start with
+ * {@code EUCA-} (the CC's fixed chains). Otherwise it is the name with every other character
+ * turned into '_', cut to 19 characters, then '~' and the first 8 hex digits of SHA-256(user, NUL,
+ * group) in UTF-8. '~' never appears in an unmapped name, so a mapped name cannot equal another
+ * group's unmapped one; the hash keeps two long names with the same start apart.
  */
 public final class ChainNames {
   /** iptables refuses chain names of 29 characters or more. */
   public static final int MAX = 28;
   public static final String FORWARD = "EUCA-FORWARD";
+  /** filter, hooked from OUTPUT: the groups' rules for the front end's own connections to the guests. */
+  public static final String LOCAL = "EUCA-LOCAL";
   public static final String PREROUTING = "EUCA-PREROUTING";
   public static final String OUTPUT = "EUCA-OUTPUT";
   public static final String POSTROUTING = "EUCA-POSTROUTING";

@@ -26,7 +26,7 @@ import org.apache.logging.log4j.Logger;
  * {@link HostNetwork} on Linux with the real tools: iptables-restore --noflush rebuilds the CC's
  * own chains in one transaction, iptables -C/-I hooks them from the built-in chains once, ip addr
  * adds and removes the router and public addresses, sysctl turns on forwarding. Every command goes
- * through the {@link CommandRunner} (which logs it); docs/drafts/network-host.md lists what this
+ * through the {@link CommandRunner} (which logs it); docs/network.md lists what this
  * changes on the host. Built-in chains' policies and everybody else's rules and addresses are
  * never touched.
  */
@@ -36,6 +36,7 @@ public class LinuxHostNetwork implements HostNetwork {
   /** The built-in chain each of the CC's chains is jumped to from, by table. */
   static final List<String[]> HOOKS = List.of(
       new String[] {"filter", "FORWARD", ChainNames.FORWARD},
+      new String[] {"filter", "OUTPUT", ChainNames.LOCAL},
       new String[] {"nat", "PREROUTING", ChainNames.PREROUTING},
       new String[] {"nat", "OUTPUT", ChainNames.OUTPUT},
       new String[] {"nat", "POSTROUTING", ChainNames.POSTROUTING});
@@ -188,11 +189,15 @@ public class LinuxHostNetwork implements HostNetwork {
     must(List.of("sysctl", "-q", "-w", "net.ipv4.conf." + privateInterface.replace('.', '/') + ".send_redirects=0"));
   }
 
-  /** The group chains the host has now: every chain EUCA-FORWARD jumps to. */
+  /**
+   * The group chains the host has now: every chain EUCA-FORWARD or EUCA-LOCAL jumps to (the same
+   * ones, as one restore writes both; either is enough for a chain to be found and deleted).
+   */
   static Set<String> groupChains(SavedTables.Table filter) {
     Set<String> chains = new TreeSet<>();
     for (SavedTables.Rule r : filter.rules()) {
-      if (r.chain().equals(ChainNames.FORWARD) && r.target() != null && filter.chains().containsKey(r.target())) {
+      boolean ours = r.chain().equals(ChainNames.FORWARD) || r.chain().equals(ChainNames.LOCAL);
+      if (ours && r.target() != null && filter.chains().containsKey(r.target())) {
         chains.add(r.target());
       }
     }

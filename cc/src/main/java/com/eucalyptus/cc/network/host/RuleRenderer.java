@@ -34,7 +34,7 @@ public final class RuleRenderer {
 
   /**
    * The restore input for {@code plan}; {@code existingGroupChains} are the group chains the host
-   * has now (those EUCA-FORWARD jumps to): the ones the plan no longer has are deleted.
+   * has now (those EUCA-FORWARD and EUCA-LOCAL jump to): the ones the plan no longer has are deleted.
    */
   public static String render(HostNetworkPlan plan, Collection<String> existingGroupChains) {
     Map<GroupRef, ActiveNetwork> active = activeNetworks(plan);
@@ -49,10 +49,12 @@ public final class RuleRenderer {
     StringBuilder out = new StringBuilder();
     out.append("*filter\n");
     out.append(':').append(ChainNames.FORWARD).append(" - [0:0]\n");
+    out.append(':').append(ChainNames.LOCAL).append(" - [0:0]\n");
     chains.keySet().forEach(c -> out.append(':').append(c).append(" - [0:0]\n"));
     stale.forEach(c -> out.append(':').append(c).append(" - [0:0]\n"));
     stale.forEach(c -> out.append("-X ").append(c).append('\n'));
     forwardRules(plan, chains).forEach(r -> out.append(r).append('\n'));
+    localRules(plan, chains).forEach(r -> out.append(r).append('\n'));
     chains.forEach((chain, n) -> groupRules(chain, plan.rules().getOrDefault(n.group(), List.of()), active)
         .forEach(r -> out.append(r).append('\n')));
     out.append("COMMIT\n");
@@ -87,6 +89,30 @@ public final class RuleRenderer {
     });
     rules.add(f + " -d " + plan.subnet() + " -j DROP");
     rules.add(f + " -s " + plan.subnet() + " -j ACCEPT");
+    return rules;
+  }
+
+  /**
+   * EUCA-LOCAL, hooked from filter OUTPUT: the front end's own new connections to the guests (ssh
+   * from the CC host, to a private address or through nat OUTPUT's DNAT of a public one) meet the
+   * same group chains as forwarded ones. Only packets for the subnet are decided here; the rest
+   * of the host's output leaves the chain undecided.
+   */
+  static List<String> localRules(HostNetworkPlan plan, Map<String, ActiveNetwork> chains) {
+    String l = "-A " + ChainNames.LOCAL + " -d " + plan.subnet();
+    List<String> rules = new ArrayList<>();
+    // to the front end's own addresses in the subnet (the routers): not to a guest, not ours to
+    // decide. addrtype reads the destination as it is now, after nat OUTPUT's DNAT; "-o lo" would
+    // not do: OUTPUT's out interface is the one routed to before the DNAT, lo for a public address
+    rules.add(l + " -m addrtype --dst-type LOCAL -j RETURN");
+    // replies to the guests (metadata, DNS, the host's services), ICMP errors, and connections
+    // already let through: they survive a rebuild, a revoke and a CC restart as in EUCA-FORWARD
+    rules.add(l + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+    // ISC dhcpd answers a renewing guest by unicast from its UDP socket (other answers leave by a
+    // packet socket, past iptables)
+    rules.add(l + " -p udp -m udp --sport 67 --dport 68 -j ACCEPT");
+    chains.forEach((chain, n) -> rules.add("-A " + ChainNames.LOCAL + " -d " + n.block() + " -j " + chain));
+    rules.add(l + " -j DROP");
     return rules;
   }
 

@@ -104,6 +104,7 @@ class LinuxHostNetworkTest {
     serve(GB, 5432);
     serve(INET, 7000);
     serve(CLC, 8773);
+    serve(FE, 9099); // a service of the front end's own, reached at its router address
   }
 
   static void guest(String ns, String bridgePort, String address, String router) throws Exception {
@@ -247,6 +248,59 @@ class LinuxHostNetworkTest {
   }
 
   @Test
+  void theFrontEndsOwnConnectionsToTheGuestsMeetTheGroupsToo() throws Exception {
+    Map<String, String> pubA = Map.of(PUB_A, A);
+    Map<GroupRef, List<IngressRule>> open = Map.of(WEB, List.of(tcp(2222, "0.0.0.0/0")));
+    host.apply(plan(List.of(WEB_NET, DB_NET), Map.of(), pubA, null));
+    // through nat OUTPUT's DNAT of the public address (ssh from the CC host), and straight to the
+    // private address: neither reaches the guest before a rule allows it
+    assertRefused(FE, PUB_A, 2222);
+    assertRefused(FE, A, 2222);
+    assertRefused(FE, B, 5432);
+    // the front end's output elsewhere is untouched: the internet, the CLC, its own router address
+    assertEquals("from 198.51.100.1", connect(FE, "198.51.100.2", 7000));
+    assertEquals("from 172.31.99.1", connect(FE, "172.31.99.2", 8773));
+    assertEquals("from " + WEB_NET.router(), connect(FE, WEB_NET.router(), 9099));
+    // dhcpd's unicast answer to a renewing guest (udp 67 → 68) goes out; other udp to it does not
+    assertEquals("from " + WEB_NET.router() + ":67 dhcp", udp(FE, 67, GA, A, 68));
+    assertEquals("nothing", udp(FE, 6700, GA, A, 68));
+    // the front end's ICMP errors about a guest's traffic are RELATED: a hop of a traceroute
+    assertEquals("time exceeded", ttlOneProbe(GA, "198.51.100.2"));
+
+    host.apply(plan(List.of(WEB_NET, DB_NET), open, pubA, null));
+    // the source a group's rule sees: the front end's own address towards the guest; a connection
+    // to the public address keeps that address as its source (it was chosen before the DNAT)
+    assertEquals("from " + PUB_A, connect(FE, PUB_A, 2222));
+    assertEquals("from " + WEB_NET.router(), connect(FE, A, 2222));
+    assertRefused(FE, A, 8080); // another port
+    assertRefused(FE, B, 5432); // another group
+    try (Session viaPublic = new Session(FE, PUB_A, 2222); Session direct = new Session(FE, A, 2222)) {
+      assertEquals("from " + PUB_A, viaPublic.greeting);
+      assertEquals("from " + WEB_NET.router(), direct.greeting);
+      // a CC restart: a new LinuxHostNetwork applies the same plan; both sessions go on
+      new LinuxHostNetwork(new NamespaceCommandRunner(FE)).apply(plan(List.of(WEB_NET, DB_NET), open, pubA, null));
+      assertEquals("one", viaPublic.say("one"));
+      assertEquals("one", direct.say("one"));
+
+      host.apply(plan(List.of(WEB_NET, DB_NET), Map.of(), pubA, null)); // revoke
+      assertRefused(FE, PUB_A, 2222);
+      assertRefused(FE, A, 2222);
+      assertEquals("two", viaPublic.say("two"), "an open connection survives the revoke");
+      assertEquals("two", direct.say("two"), "an open connection survives the revoke");
+    }
+    // a rule for a CIDR admits the front end only where its source address is in it
+    host.apply(plan(List.of(WEB_NET, DB_NET), Map.of(WEB, List.of(tcp(2222, "198.51.100.0/24"))), pubA, null));
+    assertEquals("from " + PUB_A, connect(FE, PUB_A, 2222));
+    assertRefused(FE, A, 2222);
+    // in filter OUTPUT nothing of the CC's but the one jump, and its policy as it was
+    String tables = save(FE);
+    String filter = tables.substring(tables.indexOf("*filter"), tables.indexOf("COMMIT", tables.indexOf("*filter")));
+    assertEquals(1, count(filter, "-A OUTPUT "), filter);
+    assertEquals(1, count(filter, "-A OUTPUT -j EUCA-LOCAL"), filter);
+    assertTrue(filter.contains(":OUTPUT ACCEPT [0:0]"), filter);
+  }
+
+  @Test
   void metadataReachesTheClcFromTheGuestsOwnAddress() throws Exception {
     // even for a guest with a public address: the CLC tells guests apart by source address
     host.apply(plan(List.of(WEB_NET), Map.of(), Map.of(PUB_A, A), "172.31.99.2:8773"));
@@ -264,13 +318,14 @@ class LinuxHostNetworkTest {
     String first = save(FE);
     host.apply(p);
     assertEquals(first, save(FE));
-    for (String hook : List.of("-A FORWARD -j EUCA-FORWARD", "-A PREROUTING -j EUCA-PREROUTING",
-        "-A OUTPUT -j EUCA-OUTPUT", "-A POSTROUTING -j EUCA-POSTROUTING")) {
+    for (String hook : List.of("-A FORWARD -j EUCA-FORWARD", "-A OUTPUT -j EUCA-LOCAL",
+        "-A PREROUTING -j EUCA-PREROUTING", "-A OUTPUT -j EUCA-OUTPUT", "-A POSTROUTING -j EUCA-POSTROUTING")) {
       assertEquals(1, count(first, hook), hook + " in\n" + first);
     }
     assertTrue(first.contains("-A alice-web -p tcp -m tcp --dport 22 -j ACCEPT"), first);
     // a jump someone deleted is back (first in its chain) after the next apply
     sh("ip", "netns", "exec", FE, "iptables", "-D", "FORWARD", "-j", "EUCA-FORWARD");
+    sh("ip", "netns", "exec", FE, "iptables", "-D", "OUTPUT", "-j", "EUCA-LOCAL");
     sh("ip", "netns", "exec", FE, "iptables", "-t", "nat", "-D", "POSTROUTING", "-j", "EUCA-POSTROUTING");
     host.apply(p);
     assertEquals(first, save(FE));
@@ -410,6 +465,73 @@ class LinuxHostNetworkTest {
   static void assertRefused(String ns, String host, int port) throws Exception {
     String got = connect(ns, host, port);
     assertTrue(got.startsWith("FAIL"), ns + " → " + host + ":" + port + " should not connect, got: " + got);
+  }
+
+  /**
+   * One UDP datagram "dhcp" from {@code fromNs}'s port {@code sport} to {@code host:port}, where a
+   * listener in {@code toNs} waits 2 s: what it got ("from a.b.c.d:port dhcp"), or "nothing".
+   */
+  static String udp(String fromNs, int sport, String toNs, String host, int port) throws Exception {
+    Process listener = new ProcessBuilder("ip", "netns", "exec", toNs, "/usr/bin/python3", "-c", """
+        import socket, sys
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", int(sys.argv[1])))
+        print("ready", flush=True)
+        s.settimeout(2)
+        try:
+            d, a = s.recvfrom(100)
+            print("from %s:%d %s" % (a[0], a[1], d.decode()), flush=True)
+        except socket.timeout:
+            print("nothing", flush=True)
+        """, String.valueOf(port)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      BufferedReader in = new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("ready", in.readLine(), "udp listener on " + toNs + ":" + port);
+      // a DROP in OUTPUT makes sendto fail (EPERM): that is the sender's business, not checked here
+      new ProcessBuilder("ip", "netns", "exec", fromNs, "/usr/bin/python3", "-c", """
+          import socket, sys
+          s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+          s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+          s.bind(("0.0.0.0", int(sys.argv[1])))
+          try:
+              s.sendto(b"dhcp", (sys.argv[2], int(sys.argv[3])))
+          except OSError:
+              pass
+          """, String.valueOf(sport), host, String.valueOf(port)).redirectErrorStream(true).start()
+          .waitFor(10, TimeUnit.SECONDS);
+      return in.readLine();
+    } finally {
+      listener.destroyForcibly();
+      listener.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A UDP datagram with TTL 1 from {@code ns} to {@code host} (a traceroute's first probe): "time
+   * exceeded" when the router's ICMP error came back (Linux reports it as EHOSTUNREACH, with
+   * IP_RECVERR), else what happened.
+   */
+  static String ttlOneProbe(String ns, String host) throws Exception {
+    Process p = new ProcessBuilder("ip", "netns", "exec", ns, "/usr/bin/python3", "-c", """
+        import errno, socket, sys
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 1)
+        s.setsockopt(socket.IPPROTO_IP, 11, 1)  # IP_RECVERR
+        s.settimeout(2)
+        s.connect((sys.argv[1], 33434))
+        s.send(b"probe")
+        try:
+            s.recv(100)
+            print("an answer")
+        except socket.timeout:
+            print("nothing")
+        except OSError as e:
+            print("time exceeded" if e.errno == errno.EHOSTUNREACH else repr(e))
+        """, host).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    p.waitFor(10, TimeUnit.SECONDS);
+    return out;
   }
 
   /** A TCP connection kept open across applies. */

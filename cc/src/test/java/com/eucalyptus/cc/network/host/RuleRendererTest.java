@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The exact iptables-restore input a plan becomes (the same text docs/drafts/network-host.md shows). */
+/** The exact iptables-restore input a plan becomes (docs/network.md shows a smaller plan's). */
 class RuleRendererTest {
   static final GroupRef WEB = new GroupRef("alice", "web");
   static final GroupRef DB = new GroupRef("bob", "db");
@@ -44,6 +44,7 @@ class RuleRendererTest {
     String expected = """
         *filter
         :EUCA-FORWARD - [0:0]
+        :EUCA-LOCAL - [0:0]
         :alice-web - [0:0]
         :bob-db - [0:0]
         :carol-gone - [0:0]
@@ -55,6 +56,12 @@ class RuleRendererTest {
         -A EUCA-FORWARD -d 10.77.0.192/26 -j bob-db
         -A EUCA-FORWARD -d 10.77.0.0/24 -j DROP
         -A EUCA-FORWARD -s 10.77.0.0/24 -j ACCEPT
+        -A EUCA-LOCAL -d 10.77.0.0/24 -m addrtype --dst-type LOCAL -j RETURN
+        -A EUCA-LOCAL -d 10.77.0.0/24 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+        -A EUCA-LOCAL -d 10.77.0.0/24 -p udp -m udp --sport 67 --dport 68 -j ACCEPT
+        -A EUCA-LOCAL -d 10.77.0.128/26 -j alice-web
+        -A EUCA-LOCAL -d 10.77.0.192/26 -j bob-db
+        -A EUCA-LOCAL -d 10.77.0.0/24 -j DROP
         -A alice-web -p tcp -m tcp --dport 22 -j ACCEPT
         -A alice-web -s 192.0.2.0/24 -p tcp -m tcp --dport 8000:8080 -j ACCEPT
         -A alice-web -s 10.77.0.192/26 -p tcp -m tcp --dport 8000:8080 -j ACCEPT
@@ -80,7 +87,8 @@ class RuleRendererTest {
         COMMIT
         """;
     // bob-db is kept (still active), carol-gone is deleted, a fixed chain is never deleted
-    assertEquals(expected, RuleRenderer.render(plan(), Set.of("bob-db", "carol-gone", "EUCA-FORWARD")));
+    assertEquals(expected,
+        RuleRenderer.render(plan(), Set.of("bob-db", "carol-gone", "EUCA-FORWARD", "EUCA-LOCAL")));
   }
 
   @Test
@@ -90,9 +98,14 @@ class RuleRendererTest {
     assertEquals("""
         *filter
         :EUCA-FORWARD - [0:0]
+        :EUCA-LOCAL - [0:0]
         -A EUCA-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
         -A EUCA-FORWARD -d 10.77.0.0/24 -j DROP
         -A EUCA-FORWARD -s 10.77.0.0/24 -j ACCEPT
+        -A EUCA-LOCAL -d 10.77.0.0/24 -m addrtype --dst-type LOCAL -j RETURN
+        -A EUCA-LOCAL -d 10.77.0.0/24 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+        -A EUCA-LOCAL -d 10.77.0.0/24 -p udp -m udp --sport 67 --dport 68 -j ACCEPT
+        -A EUCA-LOCAL -d 10.77.0.0/24 -j DROP
         COMMIT
         *nat
         :EUCA-PREROUTING - [0:0]
