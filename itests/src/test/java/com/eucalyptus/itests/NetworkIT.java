@@ -544,8 +544,8 @@ class NetworkIT {
   @Test
   @Order(2)
   void theGuidesMisspelledKeysWorkWithAWarningNamingTheRightKey() {
-    assertTrue(aliasAnswered, "the CC with VNET_DHCPUSE, VNET_ADDRSPPERNET and VNET_DHCPSERVER did not start: "
-        + aliasStart.replace('\n', ' '));
+    assertTrue(aliasAnswered, "the CC with VNET_DHCPUSE, VNET_ADDRSPPERNET and VNET_DHCPSERVER did not start (init.d exit "
+        + aliasExit + "): " + aliasStart.replace('\n', ' '));
     for (String[] pair : new String[][] {{"VNET_DHCPUSE", "VNET_DHCPUSER"}, {"VNET_ADDRSPPERNET", "VNET_ADDRSPERNET"},
         {"VNET_DHCPSERVER", "VNET_DHCPDAEMON"}}) {
       boolean warned = aliasStart.lines().anyMatch(l -> l.contains(pair[0]) && l.contains(pair[1]) && l.contains("WARN"));
