@@ -450,10 +450,15 @@ class NetworkIT {
     }
     Shell.Result r = boto(c, args.toArray(String[]::new));
     assertEquals(0, r.exitCode(), "RunInstances " + args + ": " + r.all() + " | " + diag(null));
-    String id = r.stdout().lines().skip(1).findFirst().orElseThrow().split("\t")[0];
+    String[] row = r.stdout().lines().skip(1).findFirst().orElseThrow().split("\t", -1);
+    String id = row[0];
     launched.add(id);
+    runAnswers.put(id, row);
     return id;
   }
+
+  /** RunInstances' own answer per instance: id, state, private address, public address. */
+  static final Map<String, String[]> runAnswers = new LinkedHashMap<>();
 
   /** Waits for running, the READY and the metadata lines; returns the guest as DescribeInstances shows it then. */
   static Guest awaitGuest(Credentials c, String owner, String group, String id) {
@@ -601,6 +606,17 @@ class NetworkIT {
     assertTrue(net.publicPool.contains(b.publicIp()), "B's public address from VNET_PUBLICIPS: " + b);
     assertNotEquals(a1.publicIp(), b.publicIp());
     assertFalse(net.publicPool.contains(a2.publicIp()), "private addressing takes no public address: " + a2);
+
+    // RunInstances' own answer already had the addresses the CC and the CLC gave
+    for (Guest g : List.of(a1, a2, b)) {
+      String[] answer = runAnswers.get(g.id());
+      assertEquals(g.privateIp(), answer[2], "RunInstances answered " + List.of(answer));
+      if (g != a2) {
+        assertEquals(g.publicIp(), answer[3], "RunInstances answered " + List.of(answer));
+      } else {
+        assertFalse(net.publicPool.contains(answer[3]), "RunInstances answered " + List.of(answer));
+      }
+    }
 
     // what each guest read from the metadata service: its id, its addresses, its key, its user data
     for (Guest g : List.of(a1, a2, b)) {
