@@ -855,6 +855,15 @@ class NetworkIT {
     long pid = cloud.pid("eucalyptus-cc.pid");
     Shell.run(Map.of(), "kill", "-9", String.valueOf(pid)).assertOk();
     await(Duration.ofSeconds(30), "the CC's JVM gone", null, () -> Files.exists(Path.of("/proc/" + pid)) ? null : Boolean.TRUE);
+    // the kernel keeps the dead CC's rules; take some away so that the comparison below shows the
+    // restarted CC rebuilding them from its saved state (not merely finding them still there):
+    // the elastic addresses' and metadata DNATs, and its dhcpd. The open session's packets are
+    // already NATed by conntrack and do not need the rules meanwhile.
+    net.fe("iptables", "-t", "nat", "-F", "EUCA-PREROUTING").assertOk();
+    for (long dhcpd : net.frontEndProcesses("dhcpd")) {
+      Shell.run(Map.of(), "kill", "-9", String.valueOf(dhcpd)).assertOk();
+    }
+    assertFalse(net.frontEndRules().equals(rules), "the front end's rules changed while the CC was down");
     cloud.start("cc");
     long ticksAtRestart = read(session).lines().filter(l -> l.startsWith("tick")).count();
 
