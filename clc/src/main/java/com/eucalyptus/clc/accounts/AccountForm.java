@@ -30,6 +30,9 @@ public record AccountForm(String username, String password, String password2, St
       throw new AccountRefused("The user name may have 1 to 30 letters, digits, '.', '_' or '-', starting with a letter"
           + " or digit.");
     }
+    if (Accounts.reservedName(username)) {
+      throw new AccountRefused("The user name " + username + " is reserved for the system. Please choose another.");
+    }
     checkPasswords(password, password2);
     checkProfile();
   }

@@ -371,6 +371,20 @@ class ConsoleHttpTest {
         .orElseThrow().memory);
   }
 
+  /** "eucalyptus" marks the system's addresses: neither a sign-up nor the administrator's Add user may take it. */
+  @Test
+  void theReservedUserNameIsRefusedBySignUpAndAddUser() throws Exception {
+    Browser admin = adminAfterSetup();
+    Browser eve = browser();
+    eve.get("/apply");
+    assertEquals(200, eve.post("/apply", application("eucalyptus", "Eve")).statusCode());
+    assertEquals("error: The user name eucalyptus is reserved for the system. Please choose another.", eve.message());
+    admin.get("/users/add");
+    assertEquals(200, admin.post("/users/add", application("eucalyptus", "Eve")).statusCode());
+    assertEquals("error: The user name eucalyptus is reserved for the system. Please choose another.", admin.message());
+    assertTrue(f.accounts.find("eucalyptus").isEmpty());
+  }
+
   /**
    * Every form on every page carries the session's CSRF token, every POST URL is the action of
    * some form, and a POST to any of them without the token is refused with 403 and the message,

@@ -113,6 +113,9 @@ public final class CloudActions {
     if (!Accounts.validName(name)) {
       throw Ec2Exception.invalidParameter("user name must be 1-30 letters, digits, '.', '_' or '-'");
     }
+    if (Accounts.reservedName(name)) {
+      throw Ec2Exception.invalidParameter("user name " + name + " is reserved for the system");
+    }
     boolean admin = Boolean.parseBoolean(r.params().getOrDefault("Admin", "false"));
     Accounts.User u = accounts.add(name, r.params().getOrDefault("Email", ""), admin, null)
         .orElseThrow(() -> new Ec2Exception(400, "UserAlreadyExists", "user " + name + " already exists"));
