@@ -53,8 +53,13 @@ public record AccountForm(String username, String password, String password2, St
     }
   }
 
+  /** name@host, at most 256 characters (surrounding blanks ignored). */
+  public static boolean validEmail(String email) {
+    return email != null && email.length() <= 256 && EMAIL.matcher(email.trim()).matches();
+  }
+
   public static void checkEmail(String email) {
-    if (email == null || email.length() > 256 || !EMAIL.matcher(email.trim()).matches()) {
+    if (!validEmail(email)) {
       throw new AccountRefused("Please give a valid e-mail address (name@host).");
     }
   }

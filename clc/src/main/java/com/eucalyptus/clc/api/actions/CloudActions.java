@@ -181,6 +181,13 @@ public final class CloudActions {
     if (value == null) {
       throw Ec2Exception.missingParameter("Value");
     }
+    if (!properties.all().containsKey(name)) {
+      throw Ec2Exception.invalidParameter("no property named " + name);
+    }
+    // the same rules as the console's Configuration tab; nothing is stored for a bad value
+    SystemProperties.problem(name, value).ifPresent(p -> {
+      throw Ec2Exception.invalidParameter("the value '" + abbreviate(value) + "' of property " + name + " " + p);
+    });
     String old = properties.set(name, value);
     if (old == null) {
       throw Ec2Exception.invalidParameter("no property named " + name);
@@ -194,6 +201,10 @@ public final class CloudActions {
     byte[] zip = credentials.make(u, baseUrl(r));
     out.leaf("userName", name).leaf("fileName", CredentialsZip.fileName(name))
         .leaf("data", Base64.getEncoder().encodeToString(zip));
+  }
+
+  private static String abbreviate(String v) {
+    return v.length() > 64 ? v.substring(0, 64) + "..." : v;
   }
 
   private static int intParam(QueryRequest r, String name, int dflt) {
