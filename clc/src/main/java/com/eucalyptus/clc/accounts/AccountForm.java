@@ -30,6 +30,9 @@ public record AccountForm(String username, String password, String password2, St
       throw new AccountRefused("The user name may have 1 to 30 letters, digits, '.', '_' or '-', starting with a letter"
           + " or digit.");
     }
+    if (Accounts.reservedName(username)) {
+      throw new AccountRefused("The user name " + username + " is reserved for the system. Please choose another.");
+    }
     checkPasswords(password, password2);
     checkProfile();
   }
@@ -50,8 +53,13 @@ public record AccountForm(String username, String password, String password2, St
     }
   }
 
+  /** name@host, at most 256 characters (surrounding blanks ignored). */
+  public static boolean validEmail(String email) {
+    return email != null && email.length() <= 256 && EMAIL.matcher(email.trim()).matches();
+  }
+
   public static void checkEmail(String email) {
-    if (email == null || email.length() > 256 || !EMAIL.matcher(email.trim()).matches()) {
+    if (!validEmail(email)) {
       throw new AccountRefused("Please give a valid e-mail address (name@host).");
     }
   }

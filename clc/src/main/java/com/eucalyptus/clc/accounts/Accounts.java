@@ -1,5 +1,6 @@
 package com.eucalyptus.clc.accounts;
 
+import com.eucalyptus.clc.persistence.AddressEntity;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.persistence.UserEntity;
 import java.security.SecureRandom;
@@ -52,8 +53,22 @@ public final class Accounts {
     }
   }
 
+  /**
+   * The name no user may take: it marks the system's public addresses (those given at launch or
+   * kept for launches, {@link AddressEntity#SYSTEM}), and the address pool tells them from a
+   * user's by the owner's name. User names are case-sensitive (as that comparison is), so only
+   * this exact spelling is reserved.
+   */
+  public static final String RESERVED_NAME = AddressEntity.SYSTEM;
+
+  /** The form of a user name; says nothing of {@link #RESERVED_NAME} (an existing such user can still be looked up). */
   public static boolean validName(String name) {
     return name != null && USER_NAME.matcher(name).matches();
+  }
+
+  /** True for the name that may never be given to a new user. */
+  public static boolean reservedName(String name) {
+    return RESERVED_NAME.equals(name);
   }
 
   /** Creates an enabled, confirmed user with new query keys; empty if the name is taken. */
@@ -68,6 +83,9 @@ public final class Accounts {
   public Optional<User> add(String name, String email, boolean admin, String password, boolean confirmed) {
     if (!validName(name)) {
       throw new IllegalArgumentException("user name must be 1-30 letters, digits, '.', '_' or '-'");
+    }
+    if (reservedName(name)) {
+      throw new IllegalArgumentException("user name " + name + " is reserved for the system");
     }
     return db.tx(s -> {
       if (s.find(UserEntity.class, name) != null) {

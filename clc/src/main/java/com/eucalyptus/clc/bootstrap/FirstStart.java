@@ -42,6 +42,26 @@ public final class FirstStart {
       return accounts.add("admin", "", true, "admin").orElseThrow();
     });
     writeAdminCredentials(keysDir, admin);
+    warnOfReservedUser(accounts);
+  }
+
+  /**
+   * A database from before the name was reserved may hold a user named
+   * {@link Accounts#RESERVED_NAME}: the addresses it allocates look like the system's (counted as
+   * kept for launches, not as that user's). It is left as it is, since deleting a user is the
+   * administrator's call (docs/operations.md says what to do); every start says so.
+   *
+   * @return whether such a user exists
+   */
+  public static boolean warnOfReservedUser(Accounts accounts) {
+    if (accounts.find(Accounts.RESERVED_NAME).isEmpty()) {
+      return false;
+    }
+    LOG.error("a user named '{}' exists, but that name is reserved for the system's public addresses: addresses that"
+        + " user allocates are taken for the system's. Give the person another user name (euca_conf --add-user), then"
+        + " delete this one once its instances and buckets are gone (euca_conf --delete-user {}); see docs/operations.md", Accounts.RESERVED_NAME,
+        Accounts.RESERVED_NAME);
+    return true;
   }
 
   private static void writeAdminCredentials(Path keysDir, Accounts.User admin) throws IOException {

@@ -1,10 +1,13 @@
 package com.eucalyptus.clc.properties;
 
+import com.eucalyptus.clc.accounts.AccountForm;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.persistence.PropertyEntity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The cloud's system properties, kept in the database: defaults are written at first start, the
@@ -40,6 +43,13 @@ public final class SystemProperties {
   /** true: a launch takes any free public address; false: only those kept for launches (1.5.2: doDynamicPublicAddresses) */
   public static final String ADDRESSES_DYNAMIC = "cloud.addresses.dynamic";
 
+  /** properties whose value is a whole number above 0 */
+  private static final Set<String> POSITIVE_NUMBERS = Set.of(WALRUS_MAX_BUCKETS, WALRUS_MAX_BUCKET_SIZE, IMAGE_CACHE_SIZE,
+      MAIL_PORT, CLUSTER_POLL_SECONDS, INSTANCE_LOST_GRACE_SECONDS, INSTANCE_TERMINATED_VISIBLE_SECONDS,
+      INSTANCE_POLL_FAST_MILLIS, INSTANCE_POLL_SECONDS);
+  /** the longest value any property takes */
+  public static final int MAX_VALUE_LENGTH = 1024;
+
   private final Database db;
 
   public SystemProperties(Database db) {
@@ -70,6 +80,54 @@ public final class SystemProperties {
     d.put(ADDRESSES_RESERVED, "10");
     d.put(ADDRESSES_DYNAMIC, "true");
     return d;
+  }
+
+  /**
+   * What is wrong with {@code value} for property {@code name}, as a phrase to follow "the value
+   * of NAME" ("must be true or false"); empty when the value may be stored. The one set of rules
+   * for every path that changes a property: the ModifyPropertyValue admin action (euca_conf
+   * --set-property) and the console's Configuration tab. Properties without a rule of their own
+   * (paths, host names, the region...) take any value up to {@link #MAX_VALUE_LENGTH} characters.
+   */
+  public static Optional<String> problem(String name, String value) {
+    if (value == null) {
+      return Optional.of("is missing");
+    }
+    if (value.length() > MAX_VALUE_LENGTH) {
+      return Optional.of("is too long (at most " + MAX_VALUE_LENGTH + " characters)");
+    }
+    if (POSITIVE_NUMBERS.contains(name) && positive(value) < 0) {
+      return Optional.of("must be a positive whole number");
+    }
+    if ((name.equals(ADDRESSES_MAX_PER_USER) || name.equals(ADDRESSES_RESERVED)) && !value.matches("\\d{1,9}")) {
+      return Optional.of("must be a whole number, 0 or more");
+    }
+    if (name.equals(ADDRESSES_DYNAMIC) && !value.equals("true") && !value.equals("false")) {
+      return Optional.of("must be true or false");
+    }
+    if (name.equals(ADMIN_EMAIL) && !AccountForm.validEmail(value)) {
+      return Optional.of("must be an e-mail address (name@host)");
+    }
+    if (name.equals(CLOUD_URL) && !value.isEmpty() && !value.matches("https?://[^/\\s?#]+/?")) {
+      return Optional.of("must look like http://host:8773 (or be empty)");
+    }
+    if (name.equals(DEFAULT_KERNEL) && !value.isEmpty() && !value.matches("eki-[0-9A-Fa-f]{8}")) {
+      return Optional.of("must be an eki-xxxxxxxx id (or empty)");
+    }
+    if (name.equals(DEFAULT_RAMDISK) && !value.isEmpty() && !value.matches("eri-[0-9A-Fa-f]{8}")) {
+      return Optional.of("must be an eri-xxxxxxxx id (or empty)");
+    }
+    return Optional.empty();
+  }
+
+  /** The value as a positive int, or -1. */
+  private static int positive(String v) {
+    try {
+      int n = Integer.parseInt(v);
+      return n > 0 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Adds the properties that are missing; existing values are never changed. */
@@ -109,7 +167,10 @@ public final class SystemProperties {
     });
   }
 
-  /** Sets a known property; returns the old value, or null when there is no such property. */
+  /**
+   * Sets a known property, unchecked (callers check {@link #problem} first); returns the old value,
+   * or null when there is no such property.
+   */
   public String set(String name, String value) {
     return db.tx(s -> {
       PropertyEntity p = s.find(PropertyEntity.class, name);

@@ -372,6 +372,61 @@ class ConsoleHttpTest {
   }
 
   /**
+   * The address properties the Configuration tab labels: saved through the form, and a bad value
+   * refused with the rule's message (the same rules as ModifyPropertyValue), nothing saved.
+   */
+  @Test
+  void configurationSetsTheAddressPropertiesAndRefusesBadValues() throws Exception {
+    Browser admin = adminAfterSetup();
+    admin.get("/configuration");
+    for (String label : new String[] {"Maximum public addresses per user",
+        "Public addresses reserved for launches (dynamic addressing off)", "Dynamic public addressing (true/false)"}) {
+      assertTrue(admin.lastBody.contains(">" + label + "</label>"), label);
+    }
+    Map<String, String> props = new HashMap<>(Map.of(SystemProperties.ADDRESSES_MAX_PER_USER, "3",
+        SystemProperties.ADDRESSES_RESERVED, "0", SystemProperties.ADDRESSES_DYNAMIC, "false"));
+    assertEquals(303, admin.post("/configuration/properties", props).statusCode(), admin.lastBody);
+    assertEquals("3", f.properties.get(SystemProperties.ADDRESSES_MAX_PER_USER));
+    assertEquals("0", f.properties.get(SystemProperties.ADDRESSES_RESERVED));
+    assertEquals("false", f.properties.get(SystemProperties.ADDRESSES_DYNAMIC));
+    admin.get("/configuration");
+    assertTrue(admin.lastBody.contains("name=\"" + SystemProperties.ADDRESSES_DYNAMIC + "\" value=\"false\""),
+        "the page shows the saved value");
+
+    String[][] bad = {
+        {SystemProperties.ADDRESSES_DYNAMIC, "flase", "must be true or false"},
+        {SystemProperties.ADDRESSES_MAX_PER_USER, "five", "must be a whole number, 0 or more"},
+        {SystemProperties.ADDRESSES_MAX_PER_USER, "-1", "must be a whole number, 0 or more"},
+        {SystemProperties.ADDRESSES_RESERVED, "ten", "must be a whole number, 0 or more"}};
+    for (String[] b : bad) {
+      admin.get("/configuration");
+      // a good change beside the bad one: nothing of the form is saved
+      props = new HashMap<>(Map.of(b[0], b[1], SystemProperties.REGION, "elsewhere"));
+      assertEquals(200, admin.post("/configuration/properties", props).statusCode(), b[0] + "=" + b[1]);
+      assertEquals("error: The value of " + b[0] + " " + b[2] + ". Nothing was saved.", admin.message());
+      assertTrue(admin.lastBody.contains("value=\"" + b[1] + "\""), "the form keeps what was typed");
+    }
+    assertEquals("3", f.properties.get(SystemProperties.ADDRESSES_MAX_PER_USER));
+    assertEquals("0", f.properties.get(SystemProperties.ADDRESSES_RESERVED));
+    assertEquals("false", f.properties.get(SystemProperties.ADDRESSES_DYNAMIC));
+    assertEquals("eucalyptus", f.properties.get(SystemProperties.REGION));
+  }
+
+  /** "eucalyptus" marks the system's addresses: neither a sign-up nor the administrator's Add user may take it. */
+  @Test
+  void theReservedUserNameIsRefusedBySignUpAndAddUser() throws Exception {
+    Browser admin = adminAfterSetup();
+    Browser eve = browser();
+    eve.get("/apply");
+    assertEquals(200, eve.post("/apply", application("eucalyptus", "Eve")).statusCode());
+    assertEquals("error: The user name eucalyptus is reserved for the system. Please choose another.", eve.message());
+    admin.get("/users/add");
+    assertEquals(200, admin.post("/users/add", application("eucalyptus", "Eve")).statusCode());
+    assertEquals("error: The user name eucalyptus is reserved for the system. Please choose another.", admin.message());
+    assertTrue(f.accounts.find("eucalyptus").isEmpty());
+  }
+
+  /**
    * Every form on every page carries the session's CSRF token, every POST URL is the action of
    * some form, and a POST to any of them without the token is refused with 403 and the message,
    * changing nothing (users, passwords, codes, properties, clusters, VM types, images).

@@ -95,6 +95,21 @@ class DhcpDaemonNamespaceTest {
     return out.lines().filter(l -> l.startsWith("BOUND")).findFirst().orElse("no lease: " + out);
   }
 
+  /**
+   * VNET_DHCPUSER is honoured: the dhcpd named by the pid file has dropped root, its real and
+   * effective uids (/proc/PID/status "Uid:" real, effective, saved, filesystem) being nobody's.
+   */
+  static void assertRunsAsNobody(DhcpDaemon dhcpd) throws Exception {
+    long pid = Long.parseLong(Files.readString(dhcpd.pidFile()).strip());
+    assertTrue(dhcpd.pids().contains(pid), "the pid file names the running dhcpd: " + pid + " " + dhcpd.pids());
+    String nobody = run("id", "-u", "nobody").strip();
+    String uids = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+        .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+    String[] f = uids.substring("Uid:".length()).trim().split("\\s+");
+    assertEquals(nobody, f[0], "real uid of dhcpd " + pid + ": " + uids);
+    assertEquals(nobody, f[1], "effective uid of dhcpd " + pid + ": " + uids);
+  }
+
   @Test
   void theGuestGetsItsFixedAddressAndARewriteChangesTheAnswer() throws Exception {
     Path net = dir.resolve("net");
@@ -102,6 +117,7 @@ class DhcpDaemonNamespaceTest {
     dhcpd.serve(config("10.126.0.5", "10.126.0.1"));
     Set<Long> first = dhcpd.pids();
     assertEquals(1, first.size(), "one dhcpd runs");
+    assertRunsAsNobody(dhcpd);
     assertEquals("BOUND ip=10.126.0.5 router=10.126.0.1 mask=24 dns=10.126.0.1", ask());
 
     // the same configuration again: left running
@@ -121,6 +137,7 @@ class DhcpDaemonNamespaceTest {
     afterRestart.serve(config("10.126.0.7", "10.126.0.1"));
     Set<Long> third = afterRestart.pids();
     assertEquals(1, third.size(), third.toString());
+    assertRunsAsNobody(afterRestart);
     assertNotEquals(second, third);
     assertEquals("BOUND ip=10.126.0.7 router=10.126.0.1 mask=24 dns=10.126.0.1", ask());
 

@@ -113,6 +113,9 @@ public final class CloudActions {
     if (!Accounts.validName(name)) {
       throw Ec2Exception.invalidParameter("user name must be 1-30 letters, digits, '.', '_' or '-'");
     }
+    if (Accounts.reservedName(name)) {
+      throw Ec2Exception.invalidParameter("user name " + name + " is reserved for the system");
+    }
     boolean admin = Boolean.parseBoolean(r.params().getOrDefault("Admin", "false"));
     Accounts.User u = accounts.add(name, r.params().getOrDefault("Email", ""), admin, null)
         .orElseThrow(() -> new Ec2Exception(400, "UserAlreadyExists", "user " + name + " already exists"));
@@ -178,6 +181,13 @@ public final class CloudActions {
     if (value == null) {
       throw Ec2Exception.missingParameter("Value");
     }
+    if (!properties.all().containsKey(name)) {
+      throw Ec2Exception.invalidParameter("no property named " + name);
+    }
+    // the same rules as the console's Configuration tab; nothing is stored for a bad value
+    SystemProperties.problem(name, value).ifPresent(p -> {
+      throw Ec2Exception.invalidParameter("the value '" + abbreviate(value) + "' of property " + name + " " + p);
+    });
     String old = properties.set(name, value);
     if (old == null) {
       throw Ec2Exception.invalidParameter("no property named " + name);
@@ -191,6 +201,10 @@ public final class CloudActions {
     byte[] zip = credentials.make(u, baseUrl(r));
     out.leaf("userName", name).leaf("fileName", CredentialsZip.fileName(name))
         .leaf("data", Base64.getEncoder().encodeToString(zip));
+  }
+
+  private static String abbreviate(String v) {
+    return v.length() > 64 ? v.substring(0, 64) + "..." : v;
   }
 
   private static int intParam(QueryRequest r, String name, int dflt) {

@@ -1,6 +1,5 @@
 package com.eucalyptus.clc.console.pages;
 
-import com.eucalyptus.clc.accounts.AccountForm;
 import com.eucalyptus.clc.accounts.AccountRefused;
 import com.eucalyptus.clc.console.ConsoleServices;
 import com.eucalyptus.clc.console.web.Exchange;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -26,11 +24,6 @@ import org.apache.logging.log4j.Logger;
  */
 public final class ConfigurationPages {
   private static final Logger LOG = LogManager.getLogger(ConfigurationPages.class);
-  private static final Set<String> NUMBERS = Set.of(SystemProperties.WALRUS_MAX_BUCKETS,
-      SystemProperties.WALRUS_MAX_BUCKET_SIZE, SystemProperties.IMAGE_CACHE_SIZE, SystemProperties.MAIL_PORT,
-      SystemProperties.CLUSTER_POLL_SECONDS, SystemProperties.INSTANCE_LOST_GRACE_SECONDS,
-      SystemProperties.INSTANCE_TERMINATED_VISIBLE_SECONDS, SystemProperties.INSTANCE_POLL_FAST_MILLIS,
-      SystemProperties.INSTANCE_POLL_SECONDS);
   private static final Map<String, String> LABELS = new LinkedHashMap<>();
 
   static {
@@ -143,30 +136,9 @@ public final class ConfigurationPages {
   }
 
   private static void check(String name, String v) {
-    if (v.length() > 1024) {
-      throw new AccountRefused("The value of " + name + " is too long.");
-    }
-    if (NUMBERS.contains(name) && positive(v) < 0) {
-      throw new AccountRefused("The value of " + name + " must be a positive whole number. Nothing was saved.");
-    }
-    if ((name.equals(SystemProperties.ADDRESSES_MAX_PER_USER) || name.equals(SystemProperties.ADDRESSES_RESERVED))
-        && !v.matches("\\d{1,9}")) {
-      throw new AccountRefused("The value of " + name + " must be a whole number, 0 or more. Nothing was saved.");
-    }
-    if (name.equals(SystemProperties.ADDRESSES_DYNAMIC) && !v.equals("true") && !v.equals("false")) {
-      throw new AccountRefused("The value of " + name + " must be true or false. Nothing was saved.");
-    }
-    if (name.equals(SystemProperties.ADMIN_EMAIL)) {
-      AccountForm.checkEmail(v);
-    }
-    if (name.equals(SystemProperties.CLOUD_URL) && !v.isEmpty() && !v.matches("https?://[^/\\s?#]+/?")) {
-      throw new AccountRefused("The cloud URL must look like http://host:8773. Nothing was saved.");
-    }
-    if ((name.equals(SystemProperties.DEFAULT_KERNEL) && !v.isEmpty() && !v.matches("eki-[0-9A-Fa-f]{8}"))
-        || (name.equals(SystemProperties.DEFAULT_RAMDISK) && !v.isEmpty() && !v.matches("eri-[0-9A-Fa-f]{8}"))) {
-      throw new AccountRefused("The default kernel must be an eki-xxxxxxxx id and the ramdisk an eri-xxxxxxxx id."
-          + " Nothing was saved.");
-    }
+    SystemProperties.problem(name, v).ifPresent(p -> {
+      throw new AccountRefused("The value of " + name + " " + p + ". Nothing was saved.");
+    });
   }
 
   /** The value as a positive int, or -1. */
