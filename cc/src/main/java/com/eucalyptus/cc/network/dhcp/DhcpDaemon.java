@@ -19,9 +19,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The CC's ISC dhcpd (VNET_DHCPDAEMON), as 1.5.2 ran it: its files in
- * {@code $EUCALYPTUS/var/run/eucalyptus/net/} (euca-dhcp.conf, .leases, .pid, .trace), started with
- * {@code -cf -lf -pf -tf} and the interface, under VNET_DHCPUSER ({@code -user}, which ISC dhcpd
+ * The CC's ISC dhcpd (VNET_DHCPDAEMON), as 1.5.2 ran it, its files in
+ * {@code $EUCALYPTUS/var/run/eucalyptus/net/} (euca-dhcp.conf, .leases, .pid), started with
+ * {@code -cf -lf -pf} and the interface (no {@code -tf}: see serve), under VNET_DHCPUSER ({@code -user}, which ISC dhcpd
  * switches to after opening its sockets) unless that is root. Every change of the configuration
  * stops the running one and starts a new one; nothing to serve means none runs. A dhcpd left by an
  * earlier CC (one killed with -9 included) is found by its pid file, or failing that by its command
@@ -83,7 +83,8 @@ public final class DhcpDaemon {
     if (!Files.exists(leases)) {
       Files.createFile(leases); // dhcpd will not start without its lease file
     }
-    // dhcpd refuses to overwrite an existing trace file; each run's trace starts afresh
+    // no -tf trace file, unlike 1.5.2: dhcpd appends every packet to it for as long as it runs,
+    // which fills the disk of a front end that runs for months; one left by an older CC goes
     Files.deleteIfExists(dir.resolve("euca-dhcp.trace"));
     if (user != null) {
       // dhcpd writes its leases after giving up root
@@ -91,7 +92,7 @@ public final class DhcpDaemon {
       Files.setOwner(leases, owner);
     }
     List<String> cmd = new ArrayList<>(List.of(daemon, "-cf", confFile().toString(), "-lf", leases.toString(),
-        "-pf", pidFile().toString(), "-tf", dir.resolve("euca-dhcp.trace").toString()));
+        "-pf", pidFile().toString()));
     if (user != null) {
       cmd.addAll(List.of("-user", user));
     }
