@@ -27,18 +27,23 @@ public final class Axis2Repository {
     if (repository == null) {
       try {
         Path dir = Files.createTempDirectory("euca-axis2-");
+        // deleteOnExit removes in the reverse order of registration, and only empty folders:
+        // each folder is registered before what it holds (a JVM killed with -9 still leaves it)
+        dir.toFile().deleteOnExit();
         Path modules = Files.createDirectories(dir.resolve("modules"));
+        modules.toFile().deleteOnExit();
         for (String m : MODULES) {
           try (InputStream in = Axis2Repository.class.getResourceAsStream("/axis2-repository/modules/" + m)) {
             if (in == null) {
               throw new IOException("module " + m + " is not on the classpath (runtime jar built without it?)");
             }
             Files.copy(in, modules.resolve(m), StandardCopyOption.REPLACE_EXISTING);
+            modules.resolve(m).toFile().deleteOnExit();
           }
         }
         Files.writeString(modules.resolve("modules.list"), String.join("\n", MODULES) + "\n");
-        Files.createDirectories(dir.resolve("services"));
-        dir.toFile().deleteOnExit();
+        modules.resolve("modules.list").toFile().deleteOnExit();
+        Files.createDirectories(dir.resolve("services")).toFile().deleteOnExit();
         repository = dir;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
