@@ -5,8 +5,6 @@ import com.eucalyptus.cc.instances.InstanceTable;
 import com.eucalyptus.cc.network.config.VnetConfig;
 import com.eucalyptus.cc.network.dhcp.DhcpDaemon;
 import com.eucalyptus.cc.network.dhcp.DhcpdConfig;
-import com.eucalyptus.cc.network.model.IngressRule;
-import com.eucalyptus.cc.network.model.PublicAssignment;
 import com.eucalyptus.cc.network.state.NetworkState;
 import com.eucalyptus.cc.network.state.NetworkState.Assignment;
 import com.eucalyptus.cc.network.state.NetworkStateStore;
@@ -28,7 +26,7 @@ import org.apache.logging.log4j.Logger;
  * metadata, as the guide says: StartNetwork/StopNetwork/ConfigureNetwork do nothing and the
  * address operations are UnsupportedOperation.
  */
-public final class StaticMode implements NetworkMode {
+public final class StaticMode extends UnmanagedMode {
   private static final Logger LOG = LogManager.getLogger(StaticMode.class);
   private final VnetConfig config;
   private final NetworkStateStore store;
@@ -117,33 +115,6 @@ public final class StaticMode implements NetworkMode {
         table.update(i.instanceId(), x -> x.withAddresses(a.ip(), a.ip()));
       }
     }
-  }
-
-  @Override
-  public void startNetwork(String user, String group, int vlan, String cloudAddress) {
-  }
-
-  @Override
-  public void stopNetwork(String user, String group, int vlan) {
-  }
-
-  @Override
-  public void configureNetwork(String user, String group, List<IngressRule> rules) {
-  }
-
-  @Override
-  public void assignAddress(String publicIp, String privateIp) throws NetworkRefusal {
-    throw SystemMode.unsupported(name());
-  }
-
-  @Override
-  public void unassignAddress(String publicIp, String privateIp) throws NetworkRefusal {
-    throw SystemMode.unsupported(name());
-  }
-
-  @Override
-  public List<PublicAssignment> publicAddresses() throws NetworkRefusal {
-    throw SystemMode.unsupported(name());
   }
 
   /** Saves {@code next}, then makes dhcpd serve it; the state changes only once saved. */

@@ -2,9 +2,6 @@ package com.eucalyptus.cc.network;
 
 import com.eucalyptus.cc.instances.Instance;
 import com.eucalyptus.cc.instances.InstanceTable;
-import com.eucalyptus.cc.network.model.IngressRule;
-import com.eucalyptus.cc.network.model.PublicAssignment;
-import java.util.List;
 
 /**
  * VNET_MODE SYSTEM: the guests join VNET_BRIDGE on the nodes and a DHCP server the cloud does not
@@ -12,7 +9,7 @@ import java.util.List;
  * ({@link SystemModeAddresses}). StartNetwork, StopNetwork and ConfigureNetwork succeed and do
  * nothing, as in 1.5.2; there are no elastic IPs (UnsupportedOperation).
  */
-public final class SystemMode implements NetworkMode {
+public final class SystemMode extends UnmanagedMode {
   private final SystemModeAddresses addresses;
 
   public SystemMode(SystemModeAddresses addresses) {
@@ -38,40 +35,7 @@ public final class SystemMode implements NetworkMode {
   }
 
   @Override
-  public void startNetwork(String user, String group, int vlan, String cloudAddress) {
-  }
-
-  @Override
-  public void stopNetwork(String user, String group, int vlan) {
-  }
-
-  @Override
-  public void configureNetwork(String user, String group, List<IngressRule> rules) {
-  }
-
-  @Override
-  public void assignAddress(String publicIp, String privateIp) throws NetworkRefusal {
-    throw unsupported(name());
-  }
-
-  @Override
-  public void unassignAddress(String publicIp, String privateIp) throws NetworkRefusal {
-    throw unsupported(name());
-  }
-
-  @Override
-  public List<PublicAssignment> publicAddresses() throws NetworkRefusal {
-    throw unsupported(name());
-  }
-
-  @Override
   public void learn(InstanceTable table) {
     addresses.learn(table);
-  }
-
-  /** The refusal of the elastic-IP operations in the modes without them. */
-  static NetworkRefusal unsupported(String mode) {
-    return new NetworkRefusal("UnsupportedOperation", "public addresses (elastic IPs) need VNET_MODE "
-        + "\"MANAGED-NOVLAN\"; this cluster runs in " + mode + " mode");
   }
 }
