@@ -120,8 +120,8 @@ public final class SystemProperties {
     return Optional.empty();
   }
 
-  /** The value as a positive int, or -1. */
-  private static int positive(String v) {
+  /** The value as a positive int, or -1 (also the console's reading of its number fields). */
+  public static int positive(String v) {
     try {
       int n = Integer.parseInt(v);
       return n > 0 ? n : -1;

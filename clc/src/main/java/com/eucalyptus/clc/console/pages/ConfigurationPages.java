@@ -141,20 +141,10 @@ public final class ConfigurationPages {
     });
   }
 
-  /** The value as a positive int, or -1. */
-  private static int positive(String v) {
-    try {
-      int n = Integer.parseInt(v);
-      return n > 0 ? n : -1;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   private void saveCluster(Exchange x) throws IOException {
     String name = x.param("name").strip();
     String host = x.param("host").strip();
-    int port = positive(x.param("port").strip());
+    int port = SystemProperties.positive(x.param("port").strip());
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
       throw new AccountRefused("The cluster name may have letters, digits, '.', '_' and '-'.");
     }
@@ -182,15 +172,15 @@ public final class ConfigurationPages {
     List<VmTypeEntity> types = c.clusters().vmTypes();
     for (VmTypeEntity v : types) {
       for (String f : new String[] {"cpu.", "memory.", "disk."}) {
-        if (positive(x.param(f + v.name).strip()) < 0) {
+        if (SystemProperties.positive(x.param(f + v.name).strip()) < 0) {
           throw new AccountRefused("The " + f.substring(0, f.length() - 1) + " of " + v.name
               + " must be a positive whole number. Nothing was saved.");
         }
       }
     }
     for (VmTypeEntity v : types) {
-      c.clusters().updateVmType(v.name, positive(x.param("cpu." + v.name).strip()),
-          positive(x.param("memory." + v.name).strip()), positive(x.param("disk." + v.name).strip()));
+      c.clusters().updateVmType(v.name, SystemProperties.positive(x.param("cpu." + v.name).strip()),
+          SystemProperties.positive(x.param("memory." + v.name).strip()), SystemProperties.positive(x.param("disk." + v.name).strip()));
     }
     LOG.info("console: {} saved the VM types", x.user());
     x.redirect("/configuration", Message.info("VM types saved."));
