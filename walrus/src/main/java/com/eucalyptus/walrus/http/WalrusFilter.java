@@ -154,6 +154,32 @@ public final class WalrusFilter implements Filter {
     }
   }
 
+  /** How much of an unread body is read and dropped before an early refusal (Tomcat's maxSwallowSize). */
+  static final long SWALLOW_LIMIT = 2L * 1024 * 1024;
+
+  /**
+   * Reads and drops what is left of a small request body: closing a connection whose unread bytes
+   * are still in the kernel's buffer makes it send a reset, which can destroy the refusal before
+   * the client reads it ("header parser received no bytes"). Larger bodies are left: the client
+   * may then see a reset instead of the answer, as with S3.
+   */
+  private static void swallowRest(HttpServletRequest req) {
+    long length = req.getContentLengthLong();
+    if (length > SWALLOW_LIMIT) {
+      return;
+    }
+    byte[] buf = new byte[16384];
+    long read = 0;
+    try {
+      var in = req.getInputStream();
+      for (int n; read <= SWALLOW_LIMIT && (n = in.read(buf)) >= 0; ) {
+        read += n;
+      }
+    } catch (IOException | IllegalStateException e) {
+      // the client went away, or the body was taken as a reader: nothing more to do
+    }
+  }
+
   static void error(HttpServletRequest req, HttpServletResponse resp, String requestId, S3Exception e) throws IOException {
     if (resp.isCommitted()) {
       LOG.info("walrus {} {}: {} after the answer began", req.getMethod(), req.getRequestURI(), e.code());
@@ -173,6 +199,7 @@ public final class WalrusFilter implements Filter {
       // the refusal came before the body was read: say the connection ends here, or a client
       // that reuses it would find it closed under its next request (Jetty cannot drain a large body)
       resp.setHeader("Connection", "close");
+      swallowRest(req);
     }
     if (e.status() == 416) {
       resp.setHeader("Content-Range", "bytes */*");
