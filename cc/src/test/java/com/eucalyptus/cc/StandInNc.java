@@ -166,4 +166,9 @@ final class StandInNc implements EucalyptusNCSkeletonInterface {
     r.setNcStartNetworkResponse(out);
     return r;
   }
+
+  @Override
+  public NcStopNetworkResponse ncStopNetwork(NcStopNetwork request) {
+    throw new UnsupportedOperationException("not part of this stand-in");
+  }
 }

@@ -280,4 +280,10 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
   public NcDetachVolumeResponse ncDetachVolume(NcDetachVolume request) {
     throw notYet("ncDetachVolume");
   }
+
+  /** Until VNET_MODE=MANAGED lands the node has no per-group network to tear down: refused as not there yet. */
+  @Override
+  public NcStopNetworkResponse ncStopNetwork(NcStopNetwork request) {
+    throw notYet("ncStopNetwork");
+  }
 }
