@@ -17,7 +17,7 @@ public enum VnetMode {
   STATIC("STATIC"),
   /** a block of addresses per security group, elastic IPs, groups enforced on the CC; one bridge */
   MANAGED_NOVLAN("MANAGED-NOVLAN"),
-  /** MANAGED-NOVLAN plus a vlan per group: a later release */
+  /** MANAGED-NOVLAN plus a network of its own per group (VNET_TRANSPORT: 802.1q vlans or vxlan) */
   MANAGED("MANAGED");
 
   private final String confValue;
@@ -33,13 +33,13 @@ public enum VnetMode {
 
   /** Whether this release can run the mode. */
   public boolean implemented() {
-    return this != MANAGED;
+    return true;
   }
 
   /**
    * The mode named by {@code value} (any case; unset or blank means SYSTEM, 1.5.2's default).
-   * Unknown values are a {@link BadConfigurationException}; so is MANAGED, which this release does
-   * not have yet, rather than a quiet downgrade.
+   * Unknown values (and a mode this release does not implement) are a
+   * {@link BadConfigurationException} rather than a quiet downgrade.
    */
   public static VnetMode parse(String value) {
     if (value == null || value.isBlank()) {
