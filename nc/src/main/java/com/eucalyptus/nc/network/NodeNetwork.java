@@ -7,6 +7,7 @@ import com.eucalyptus.runtime.network.VnetKeys;
 import com.eucalyptus.runtime.network.VnetMode;
 import com.eucalyptus.runtime.network.transport.NetworkTransport;
 import com.eucalyptus.runtime.network.transport.NetworkTransport.TransportException;
+import com.eucalyptus.runtime.network.transport.NetworkTransports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,13 +76,13 @@ public final class NodeNetwork {
       if (bridge != null) {
         LOG.info("VNET_BRIDGE={} is not used in VNET_MODE=\"MANAGED\": guests join their group's bridge eucabr<vlan>", bridge);
       }
-      Transports.Made t = Transports.forNode(conf, underlay, runner);
-      String problem = t.transport().problem();
+      NetworkTransport transport = NetworkTransports.fromConf(keys, "VNET_INTERFACE", underlay, runner);
+      String problem = transport.problem();
       if (problem != null) {
-        throw new BadConfigurationException("eucalyptus.conf: VNET_TRANSPORT=\"" + t.transport().name() + "\" cannot carry "
-            + "VNET_MODE=\"MANAGED\" on this node: " + problem);
+        // e.g. vlan on a kernel without 8021q: the problem names VNET_TRANSPORT="vxlan"
+        throw new BadConfigurationException("eucalyptus.conf: " + problem);
       }
-      return new NodeNetwork(new GroupNetworks(t.transport(), t.localIp(), new NetworkPeersFile(peersFile)));
+      return new NodeNetwork(new GroupNetworks(transport, transport.localAddress(), new NetworkPeersFile(peersFile)));
     }
     if (bridge == null && mode != VnetMode.SYSTEM) {
       throw BadConfigurationException.missing("VNET_BRIDGE", "it is needed on a node in VNET_MODE=\"" + mode
