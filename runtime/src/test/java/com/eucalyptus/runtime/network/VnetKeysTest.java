@@ -28,8 +28,9 @@ class VnetKeysTest {
   }
 
   @Test
-  void managedIsAMode() {
-    assertEquals(VnetMode.MANAGED, VnetMode.parse(" managed "));
+  void managedIsAModeOfItsOwn() {
+    assertEquals(VnetMode.MANAGED, VnetMode.parse("managed"));
+    assertEquals("MANAGED", VnetMode.MANAGED.confValue());
   }
 
   @Test
