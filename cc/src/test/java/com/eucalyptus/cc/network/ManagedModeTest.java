@@ -85,6 +85,16 @@ class ManagedModeTest {
   }
 
   @Test
+  void nodesNamedByHostNameArePeersByTheirIpv4Address() throws Exception {
+    TransportBridges links = new TransportBridges(transport, List.of("localhost", "192.0.2.102"));
+    links.ensure(5);
+    assertEquals("ensure 5 127.0.0.1 192.0.2.102", transport.calls.get(transport.calls.size() - 1));
+    assertEquals(List.of("192.0.2.1", "192.0.2.102"), links.remoteHosts("localhost"), "a node is not its own peer");
+    assertEquals(List.of("192.0.2.1", "127.0.0.1"), links.remoteHosts("192.0.2.102"));
+    assertEquals(4789, links.remoteHostPort());
+  }
+
+  @Test
   void anInstanceIsInExactlyOneGroupAsInManagedNoVlan() {
     NetworkRefusal e = assertThrows(NetworkRefusal.class,
         () -> mode.admit(ManagedNoVlanModeTest.instance("i-00000001", "alice", 2, "web", "db")));
