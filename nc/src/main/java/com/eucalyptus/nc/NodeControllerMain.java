@@ -128,9 +128,10 @@ public final class NodeControllerMain {
     int port = conf.getInt("NC_PORT", 8775);
     NbdClientCredentials nbdTls = new NbdClientCredentials(paths.keysDir(), NbdClientCredentials.QEMU_CONF);
     if (type != HypervisorType.XEN) {
-      String tlsProblem = nbdTls.ensure();
+      // only checked here: the credentials are written when a volume is attached (NCs started for other work leave them)
+      String tlsProblem = nbdTls.problem();
       if (tlsProblem != null) {
-        // not fatal: instances run without volumes; each attach checks again and refuses with this reason
+        // not fatal: instances run without volumes; each attach checks again and refuses with the reason
         LogManager.getLogger(NodeControllerMain.class).warn("volumes cannot be attached: {}", tlsProblem);
       }
     }

@@ -75,11 +75,24 @@ public final class NbdClientCredentials {
   }
 
   /**
+   * Why volumes could not be attached, found without writing anything (said at NC start: the
+   * directory is written only when a volume is attached, so NCs started for other work never
+   * touch it); null when nothing is known to be wrong.
+   */
+  public String problem() {
+    return check(false);
+  }
+
+  /**
    * Puts the node's current keys into the directory (only what changed, each file replaced
    * atomically, so a QEMU reading them never sees half a key). Returns null when the directory
    * is ready, else why volumes cannot be attached, with what the administrator does.
    */
   public synchronized String ensure() {
+    return check(true);
+  }
+
+  private String check(boolean write) {
     Path dir;
     String origin;
     try {
@@ -95,10 +108,6 @@ public final class NbdClientCredentials {
       }
     }
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      }
       if (!Files.exists(dir.resolve(MARK))) {
         for (String[] f : FILES) {
           Path there = dir.resolve(f[0]);
@@ -108,6 +117,15 @@ public final class NbdClientCredentials {
                 + "\"/etc/pki/libvirt-nbd\" to " + qemuConf + ", create that directory and restart libvirtd";
           }
         }
+      }
+      if (!write) {
+        return null;
+      }
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+      if (!Files.exists(dir.resolve(MARK))) {
         Files.writeString(dir.resolve(MARK), "The Eucalyptus Node Controller keeps the node's NBD client credentials here "
             + "(from " + keysDir + ") and rewrites them when its keys change.\n");
       }

@@ -50,8 +50,10 @@ class NbdClientCredentialsTest {
   void theNodesKeysAreWrittenAsQemuWantsThemAndRewrittenWhenTheyChange() throws Exception {
     Files.writeString(qemuConf, "nbd_tls_x509_cert_dir = \"" + tmp.resolve("nbd") + "\"\n");
     NbdClientCredentials c = new NbdClientCredentials(keys, qemuConf);
-    assertNull(c.ensure());
+    assertNull(c.problem());
     Path dir = tmp.resolve("nbd");
+    assertTrue(Files.notExists(dir), "checking writes nothing");
+    assertNull(c.ensure());
     assertEquals(-1, Files.mismatch(keys.resolve("cloud-cert.pem"), dir.resolve("ca-cert.pem")));
     assertEquals(-1, Files.mismatch(keys.resolve("node-cert.pem"), dir.resolve("client-cert.pem")));
     assertEquals(-1, Files.mismatch(keys.resolve("node-pk.pem"), dir.resolve("client-key.pem")));
@@ -70,6 +72,7 @@ class NbdClientCredentialsTest {
     Path shared = Files.createDirectories(tmp.resolve("pki-qemu"));
     Files.writeString(shared.resolve("ca-cert.pem"), "the site's own CA for VNC\n");
     Files.writeString(qemuConf, "default_tls_x509_cert_dir = \"" + shared + "\"\n");
+    assertEquals(new NbdClientCredentials(keys, qemuConf).problem(), new NbdClientCredentials(keys, qemuConf).ensure());
     String problem = new NbdClientCredentials(keys, qemuConf).ensure();
     assertTrue(problem.contains("already holds a ca-cert.pem that is not this node's") && problem.contains(
         "add nbd_tls_x509_cert_dir = \"/etc/pki/libvirt-nbd\" to " + qemuConf), problem);
