@@ -11,8 +11,11 @@
 # package's service is not used) and iptables its security groups, elastic IPs and metadata
 # redirect. openssh-client is also the ssh into the test image's dropbear (tools/make-test-images
 # needs no package for that: it fetches dropbear-bin's .deb with apt-get download).
+# qemu-system-common holds qemu-storage-daemon, the nbd block-storage backend's export daemon on
+# the front end (qemu-system-x86 pulls it in; named here because the storage host needs it
+# even where no guest runs); qemu-utils' qemu-io is the NBD client of the storage tests.
 # busybox-static's udhcpc is the DHCP client of the CC's dhcpd tests (a guest in a namespace).
-EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
+EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-system-common qemu-utils
   curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs python3
   isc-dhcp-server iptables"
 EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli s3cmd postgresql openssh-server
@@ -48,6 +51,7 @@ start_libvirt() {
     virtlogd -d
   fi
   virsh -c qemu:///system nodeinfo >/dev/null 2>&1 && return 0
+  nbd_tls_dir_for_qemu
   libvirtd -d
   local i
   for i in $(seq 1 30); do
@@ -56,6 +60,26 @@ start_libvirt() {
   done
   echo "libvirtd did not come up" >&2
   return 1
+}
+
+# nbd_tls_dir_for_qemu: volumes reach their storage host over NBD with TLS, and libvirt gives
+# QEMU the client credentials of qemu.conf's nbd_tls_x509_cert_dir, which the NC fills with the
+# node's keys (docs/storage.md, "Attach on the node"). This gives NBD a directory of its own
+# (libvirt's own example path) instead of the default /etc/pki/qemu, which VNC, chardev and
+# migration TLS share. Only called before libvirtd starts: libvirtd reads qemu.conf once, and a
+# qemu.conf naming a directory the running daemon does not use would send the NC's keys where
+# QEMU does not look. libvirtd refuses to start when the named directory is missing: made here.
+EUCA_NBD_TLS_DIR=/etc/pki/libvirt-nbd
+nbd_tls_dir_for_qemu() {
+  local conf=/etc/libvirt/qemu.conf dir
+  [ -f "$conf" ] || return 0
+  dir=$(sed -n 's/^[[:space:]]*nbd_tls_x509_cert_dir[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$conf" | tail -n 1)
+  if [ -z "$dir" ]; then
+    dir=$EUCA_NBD_TLS_DIR
+    printf '\n# Eucalyptus: the NC keeps the node'"'"'s NBD client credentials here (docs/storage.md)\nnbd_tls_x509_cert_dir = "%s"\n' \
+      "$dir" >> "$conf"
+  fi
+  mkdir -p "$dir" && chmod 0755 "$dir"
 }
 
 # kvm_device_for_qemu: /dev/kvm as udev leaves it on a normal Debian host (group kvm, rw for the

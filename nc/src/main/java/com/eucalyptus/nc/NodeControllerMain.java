@@ -21,6 +21,8 @@ import com.eucalyptus.nc.images.WalrusRequestSigner;
 import com.eucalyptus.nc.instances.InstanceManager;
 import com.eucalyptus.nc.instances.InstanceSettings;
 import com.eucalyptus.nc.network.NetworkPeersFile;
+import com.eucalyptus.nc.instances.InstanceVolumes;
+import com.eucalyptus.nc.volumes.NbdClientCredentials;
 import com.eucalyptus.nc.network.NodeNetwork;
 import com.eucalyptus.runtime.config.BadConfigurationException;
 import com.eucalyptus.runtime.crypto.Pem;
@@ -95,7 +97,8 @@ public final class NodeControllerMain {
    * NC_TEARDOWN_RETENTION (seconds an ended instance is still reported, 180), VNET_MODE (SYSTEM,
    * STATIC, MANAGED-NOVLAN or MANAGED; anything else stops the NC with a
    * {@link BadConfigurationException} naming it; STATIC and MANAGED-NOVLAN need VNET_BRIDGE,
-   * MANAGED needs VNET_INTERFACE and a usable VNET_TRANSPORT, with VNET_LOCALIP).
+   * MANAGED needs VNET_INTERFACE and a usable VNET_TRANSPORT, with VNET_LOCALIP),
+   * NC_VOLUME_DETACH_WAIT (seconds a detach waits for the guest to release the disk, 10; below the CC's NC_TIMEOUT).
    */
   public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
     return start(paths, conf, new CommandRunner());
@@ -133,8 +136,19 @@ public final class NodeControllerMain {
     NodeResources resources = new NodeResources(hypervisor, instancePath,
         new NodeResources.Limits(conf.getInt("MAX_MEM", 0), conf.getInt("MAX_CORES", 0), conf.getInt("MAX_DISK", 0)), instances);
     int port = conf.getInt("NC_PORT", 8775);
+    NbdClientCredentials nbdTls = new NbdClientCredentials(paths.keysDir(), NbdClientCredentials.QEMU_CONF);
+    if (type != HypervisorType.XEN) {
+      // only checked here: the credentials are written when a volume is attached (NCs started for other work leave them)
+      String tlsProblem = nbdTls.problem();
+      if (tlsProblem != null) {
+        // not fatal: instances run without volumes; each attach checks again and refuses with the reason
+        LogManager.getLogger(NodeControllerMain.class).warn("volumes cannot be attached: {}", tlsProblem);
+      }
+    }
+    InstanceVolumes volumes = new InstanceVolumes(instances, nbdTls::ensure,
+        Duration.ofSeconds(conf.getInt("NC_VOLUME_DETACH_WAIT", 10)));
     NodeService service = new NodeService(resources, instances,
-        "http://" + localHostName() + ":" + port + "/axis2/services/EucalyptusNC", network);
+        "http://" + localHostName() + ":" + port + "/axis2/services/EucalyptusNC", network, volumes);
     KeySource keys = conf.getBoolean("ENABLE_WS_SECURITY", true)
         ? KeySource.files(paths.keysDir(), "node-pk.pem", "node-cert.pem", "cluster-cert.pem") : null;
     SoapServer server;
