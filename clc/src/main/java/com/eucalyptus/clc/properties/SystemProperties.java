@@ -43,6 +43,10 @@ public final class SystemProperties {
   /** true: a launch takes any free public address; false: only those kept for launches (1.5.2: doDynamicPublicAddresses) */
   public static final String ADDRESSES_DYNAMIC = "cloud.addresses.dynamic";
 
+  /** the volume backend: "nbd" (ours, the default; 1.5.2's "aoe" comes with issue 14); read when the CLC starts */
+  public static final String STORAGE_BACKEND = "storage.backend";
+  /** the backends this CLC has */
+  public static final Set<String> STORAGE_BACKENDS = Set.of("nbd");
   /** where the storage controller keeps volumes (1.5.2: storageVolumesDir); read when the CLC starts */
   public static final String VOLUMES_PATH = "storage.volumes.path";
   /** the largest volume a user may create, in GB (1.5.2: storageMaxVolumeSizeInGB, 10) */
@@ -89,6 +93,7 @@ public final class SystemProperties {
     d.put(ADDRESSES_MAX_PER_USER, "5");
     d.put(ADDRESSES_RESERVED, "10");
     d.put(ADDRESSES_DYNAMIC, "true");
+    d.put(STORAGE_BACKEND, "nbd");
     d.put(VOLUMES_PATH, volumesDir(bukkitsDir));
     d.put(VOLUME_MAX_SIZE_GB, "10");
     d.put(VOLUMES_MAX_TOTAL_GB, "50");
@@ -126,6 +131,9 @@ public final class SystemProperties {
     }
     if (name.equals(ADMIN_EMAIL) && !AccountForm.validEmail(value)) {
       return Optional.of("must be an e-mail address (name@host)");
+    }
+    if (name.equals(STORAGE_BACKEND) && !STORAGE_BACKENDS.contains(value)) {
+      return Optional.of("must be one of " + String.join(", ", new java.util.TreeSet<>(STORAGE_BACKENDS)));
     }
     if (name.equals(VOLUMES_PATH) && !value.startsWith("/")) {
       return Optional.of("must be an absolute path");

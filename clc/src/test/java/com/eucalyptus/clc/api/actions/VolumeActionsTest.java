@@ -123,6 +123,21 @@ class VolumeActionsTest {
   }
 
   @Test
+  void theVolumePropertiesAreValidatedAsEveryProperty() {
+    assertEquals("must be a positive whole number", SystemProperties.problem(SystemProperties.VOLUME_MAX_SIZE_GB, "0")
+        .orElseThrow());
+    assertEquals("must be a positive whole number", SystemProperties.problem(SystemProperties.VOLUMES_MAX_TOTAL_GB, "-5")
+        .orElseThrow());
+    assertEquals("must be one of nbd", SystemProperties.problem(SystemProperties.STORAGE_BACKEND, "aoe").orElseThrow());
+    assertEquals("must be an absolute path", SystemProperties.problem(SystemProperties.VOLUMES_PATH, "volumes")
+        .orElseThrow());
+    assertEquals(home.toAbsolutePath().getParent().resolve("volumes").toString(),
+        cloud.properties.get(SystemProperties.VOLUMES_PATH), "beside the bukkits folder, as 1.5.2");
+    assertEquals("10", cloud.properties.get(SystemProperties.VOLUME_MAX_SIZE_GB));
+    assertEquals("50", cloud.properties.get(SystemProperties.VOLUMES_MAX_TOTAL_GB));
+  }
+
+  @Test
   void aFailedCreationTakesNoSpaceAndLeavesNoFile() throws Exception {
     cloud.properties.set(SystemProperties.VOLUMES_MAX_TOTAL_GB, "2");
     backend().failCreate = "No space left on device";
