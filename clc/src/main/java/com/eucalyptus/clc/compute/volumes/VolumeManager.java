@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -484,10 +485,16 @@ public final class VolumeManager {
         return;
       }
       unsettled.remove(v.volumeId);
-      boolean onGuest = reported.stream().filter(r -> v.instanceId.equals(r.instanceId()))
-          .flatMap(r -> r.volumes().stream()).anyMatch(rv -> v.volumeId.equals(rv.volumeId())
-              && !VolumeState.DETACHED.equalsIgnoreCase(rv.state()) && !"failed".equalsIgnoreCase(rv.state()));
-      if (!onGuest) {
+      String onGuest = reported.stream().filter(r -> v.instanceId.equals(r.instanceId()))
+          .flatMap(r -> r.volumes().stream()).filter(rv -> v.volumeId.equals(rv.volumeId()))
+          .map(rv -> rv.state() == null ? VolumeState.ATTACHED : rv.state().toLowerCase(Locale.ROOT))
+          .filter(st -> !st.equals(VolumeState.DETACHED) && !st.equals("failed")).findFirst().orElse(null);
+      if (VolumeState.ATTACHING.equals(onGuest) || VolumeState.DETACHING.equals(onGuest)) {
+        LOG.info("volume {}: the node is still {} it; asked again at the next round", v.volumeId, onGuest);
+        unsettled.add(v.volumeId);
+        return;
+      }
+      if (onGuest == null) {
         LOG.info("volume {} was {} {} when the CLC stopped; the guest does not have it: available", v.volumeId,
             v.attachState, v.instanceId);
         release(v.volumeId);

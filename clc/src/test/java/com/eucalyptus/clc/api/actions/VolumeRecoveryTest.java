@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eucalyptus.clc.FolderVolumeBackend;
+import com.eucalyptus.clc.cluster.ClusterClient;
 import com.eucalyptus.clc.cluster.InMemoryCluster;
 import com.eucalyptus.clc.compute.volumes.VolumeState;
 import java.io.RandomAccessFile;
@@ -156,6 +157,21 @@ class VolumeRecoveryTest {
     cloud.volumes.settleRound();
     assertEquals(VolumeState.ATTACHED, attachState(v));
     assertNotNull(backend().exportOf(v));
+  }
+
+  @Test
+  void aHotPlugStillUnderWayOnTheNodeIsAskedAboutAgain() throws Exception {
+    String v = attached();
+    String i = cloud.volumeStore.find(v).orElseThrow().instanceId;
+    ClusterClient.ReportedVolume rv = cc.volumes.get(i).get(0);
+    cc.volumes.put(i, new ArrayList<>(List.of(new ClusterClient.ReportedVolume(v, rv.remoteDev(), rv.localDev(),
+        "attaching"))));
+    cloud.volumeStore.change(v, e -> e.attachState = VolumeState.ATTACHING);
+    cloud.restart();
+    assertEquals(VolumeState.ATTACHING, attachState(v), "the node has not finished");
+    cc.volumes.put(i, new ArrayList<>(List.of(rv)));
+    cloud.volumes.settleRound();
+    assertEquals(VolumeState.ATTACHED, attachState(v));
   }
 
   @Test
