@@ -11,6 +11,7 @@ import com.eucalyptus.clc.api.actions.KeyPairActions;
 import com.eucalyptus.clc.api.actions.SecurityGroupActions;
 import com.eucalyptus.clc.api.actions.InstanceActions;
 import com.eucalyptus.clc.api.actions.VolumeActions;
+import com.eucalyptus.clc.compute.volumes.HeldVolumesCheck;
 import com.eucalyptus.clc.compute.volumes.VolumeManager;
 import com.eucalyptus.clc.compute.volumes.VolumeSettings;
 import com.eucalyptus.clc.compute.volumes.Volumes;
@@ -158,7 +159,9 @@ public final class CloudControllerMain implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    VolumeManager volumes = new VolumeManager(new Volumes(db), instances, clusters, clusterClient, storage.backend(),
+    Volumes volumeStore = new Volumes(db);
+    accounts.addDeletionCheck(new HeldVolumesCheck(volumeStore));
+    VolumeManager volumes = new VolumeManager(volumeStore, instances, clusters, clusterClient, storage.backend(),
         storage::problem, () -> VolumeSettings.of(properties), volumeMaker, System::currentTimeMillis);
     volumes.recover(); // before any request: what a killed CLC left half-way
     poller.alsoEachRound(volumes::settleRound);

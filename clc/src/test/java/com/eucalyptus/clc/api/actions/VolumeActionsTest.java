@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eucalyptus.clc.FolderVolumeBackend;
 import com.eucalyptus.clc.cluster.InMemoryCluster;
+import com.eucalyptus.clc.compute.volumes.HeldVolumesCheck;
 import com.eucalyptus.clc.properties.SystemProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -268,6 +269,16 @@ class VolumeActionsTest {
     assertTrue(cloud.call("DescribeVolumes", cloud.alice).contains("<status>available</status><createTime>"));
     assertNull(backend().exportOf(v));
     assertEquals(List.of(), cc.logged("DetachVolume"), "no detach of a guest that is gone");
+  }
+
+  @Test
+  void aUserWhoHoldsVolumesCannotBeDeletedUntilTheyAreGone() throws Exception {
+    HeldVolumesCheck check = new HeldVolumesCheck(cloud.volumeStore);
+    String id = create("1");
+    assertEquals(List.of("holds the volume " + id), check.whatBlocksDeletion("alice"));
+    assertEquals(List.of(), check.whatBlocksDeletion("bob"));
+    cloud.call("DeleteVolume", cloud.alice, "VolumeId", id);
+    assertEquals(List.of(), check.whatBlocksDeletion("alice"));
   }
 
   @Test
