@@ -52,7 +52,7 @@ final class Qmp {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    });
+    }, Qmp::ownThread);
     try {
       return talk.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -69,6 +69,13 @@ final class Qmp {
     } finally {
       ch.close();
     }
+  }
+
+  /** Each conversation blocks on a socket, so it gets a thread of its own, not a shared pool's. */
+  private static void ownThread(Runnable r) {
+    Thread t = new Thread(r, "qmp");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static String answer(BufferedReader in, OutputStream out, String command) throws IOException {
