@@ -199,13 +199,13 @@ final class ExportDaemons {
     removeFiles(volumeId);
   }
 
-  /** Volume ids that have export files; {@link #find} says which are really running. */
+  /** Volume ids that have export files (even a lone socket); {@link #find} says which are really running. */
   List<String> recorded() throws IOException {
     List<String> ids = new ArrayList<>();
     if (!Files.isDirectory(stateDir)) {
       return ids;
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDir, "*.{export,pid}")) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDir, "*.{export,pid,qmp}")) {
       for (Path p : files) {
         String name = p.getFileName().toString();
         String id = name.substring(0, name.lastIndexOf('.'));
