@@ -214,6 +214,31 @@ class NbdBackendTest {
   }
 
   @Test
+  void exportsAskedForAtOnceGetAPortEach() throws Exception {
+    List<String> ids = List.of("vol-00000020", "vol-00000021", "vol-00000022");
+    for (String id : ids) {
+      backend.create(id, MIB);
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(ids.size());
+    try {
+      List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+      for (String id : ids) {
+        answers.add(pool.submit(() -> backend.export(id, "192.0.2.20")));
+      }
+      java.util.Set<Integer> ports = new java.util.HashSet<>();
+      for (var a : answers) {
+        ports.add(URI.create(a.get()).getPort());
+      }
+      assertEquals(ids.size(), ports.size());
+    } finally {
+      pool.shutdown();
+    }
+    for (String id : ids) {
+      assertEquals(0, cloud.qemuIo(backend.exportOf(id), cloud.nodeClient, "read -P 0 0 4k").exitCode());
+    }
+  }
+
+  @Test
   void deleteEndsTheExportAndRemovesTheFile() throws Exception {
     backend.create("vol-00000012", MIB);
     String remoteDev = backend.export("vol-00000012", "192.0.2.10");
