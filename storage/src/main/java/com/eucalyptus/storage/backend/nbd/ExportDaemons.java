@@ -236,10 +236,19 @@ final class ExportDaemons {
     return v.replace(",", ",,");
   }
 
+  /**
+   * Whether the daemon's QMP socket lists the export. A daemon that takes the connection but
+   * does not answer in time counts as answering (with a warning): its monitor may be serving
+   * another client, and stopping it would cut the guest's disk off. A socket that is gone,
+   * refuses, or answers without the export is a broken export.
+   */
   private boolean answers(String volumeId) {
     try {
       String exports = Qmp.run(qmpSocket(volumeId), QMP_TIMEOUT, "{\"execute\":\"query-block-exports\"}").get(0);
       return exports.contains("\"id\": \"" + EXPORT_ID + "\"") || exports.contains("\"id\":\"" + EXPORT_ID + "\"");
+    } catch (Qmp.Busy e) {
+      LOG.warn("export of {}: {}; its process runs, so it is taken as running", volumeId, e.getMessage());
+      return true;
     } catch (IOException e) {
       LOG.debug("QMP of {}: {}", volumeId, e.getMessage());
       return false;

@@ -199,6 +199,20 @@ class NbdBackendTest {
   }
 
   @Test
+  void anExportWhoseMonitorIsBusyWithAnotherClientIsStillFound() throws Exception {
+    backend.create("vol-0000000F", MIB);
+    String remoteDev = backend.export("vol-0000000F", "192.0.2.10");
+    // another QMP client (as part 2's snapshot job will be) holds the one monitor connection
+    try (var other = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      other.connect(java.net.UnixDomainSocketAddress.of(root.resolve("run/vol-0000000F.qmp")));
+      other.read(java.nio.ByteBuffer.allocate(4096)); // the greeting: the daemon took this client
+      assertEquals(remoteDev, backend.exportOf("vol-0000000F"), "not stopped for a busy monitor");
+      assertEquals(0, cloud.qemuIo(remoteDev, cloud.nodeClient, "read -P 0 0 4k").exitCode());
+    }
+    assertEquals(remoteDev, backend.exportOf("vol-0000000F"));
+  }
+
+  @Test
   void twoExportsGetTwoPortsAndUnexportEndsOnlyOne() throws IOException {
     backend.create("vol-00000010", MIB);
     backend.create("vol-00000011", MIB);
