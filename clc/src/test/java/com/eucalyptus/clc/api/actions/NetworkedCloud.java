@@ -1,6 +1,11 @@
 package com.eucalyptus.clc.api.actions;
 
 import com.eucalyptus.clc.TestDatabases;
+import com.eucalyptus.clc.TestStorage;
+import com.eucalyptus.clc.compute.volumes.VolumeManager;
+import com.eucalyptus.clc.compute.volumes.VolumeSettings;
+import com.eucalyptus.clc.compute.volumes.Volumes;
+import com.eucalyptus.storage.controller.StorageController;
 import com.eucalyptus.clc.accounts.Accounts;
 import com.eucalyptus.clc.api.Ec2Action;
 import com.eucalyptus.clc.api.Ec2Exception;
@@ -61,6 +66,15 @@ final class NetworkedCloud implements AutoCloseable {
   NetworkIndexes indexes;
   AddressPool addresses;
   List<Ec2Action> actions;
+  /** the real storage controller's files, keys and address (nbd backend) */
+  final TestStorage storageHost;
+  /** the storage controller as the last (re)start opened it; none when {@link #ebsOff} says why */
+  StorageController storage;
+  String ebsOff;
+  /** runs volume creations; direct unless a test holds them back */
+  java.util.concurrent.Executor volumeMaker = Runnable::run;
+  Volumes volumeStore;
+  VolumeManager volumes;
 
   NetworkedCloud(Path home, InMemoryCluster cc) {
     this.home = home;
@@ -86,6 +100,7 @@ final class NetworkedCloud implements AutoCloseable {
     clusters.update(new ClusterStatus("cluster1", "127.0.0.1", 8774, true,
         Map.of("m1.small", new ClusterClient.TypeCount("m1.small", 20, 20)), List.of()), Instant.now());
     cc.room = 20;
+    storageHost = new TestStorage(home);
     start();
   }
 
@@ -101,9 +116,21 @@ final class NetworkedCloud implements AutoCloseable {
     networks = new GroupNetworks(indexes, groups, instances, clusters, cc);
     addresses = new AddressPool(db, instances, clusters, cc, () -> AddressSettings.of(properties));
     poller.addressBook(addresses::book);
+    volumeStore = new Volumes(db);
+    String off = ebsOff;
+    storage = off == null ? storageHost.open() : null;
+    StorageController sc = storage;
+    volumes = new VolumeManager(volumeStore, instances, clusters, cc, storage, () -> off != null ? off : sc.problem(),
+        () -> VolumeSettings.of(properties), r -> volumeMaker.execute(r), now::get);
+    try {
+      volumes.recover();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     poller.onEnded(ended -> {
       addresses.instancesEnded(ended);
       networks.releaseUnused();
+      volumes.instancesEnded(ended);
     });
     Launcher launcher = new Launcher(instances, clusters, cc, new CapacityLedger(clusters::countedAt), () -> { },
         () -> { }, now::get, networks, addresses);
@@ -112,6 +139,7 @@ final class NetworkedCloud implements AutoCloseable {
         properties, () -> { }, 8773).all());
     actions.addAll(new SecurityGroupActions(groups, networks).all());
     actions.addAll(new AddressActions(addresses).all());
+    actions.addAll(new VolumeActions(volumes).all());
   }
 
   void restart() {
@@ -173,6 +201,7 @@ final class NetworkedCloud implements AutoCloseable {
   @Override
   public void close() {
     poller.close();
+    storageHost.stopExports();
     db.close();
   }
 }

@@ -52,11 +52,11 @@ final class Qmp {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    });
+    }, Qmp::ownThread);
     try {
       return talk.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IOException("no QMP answer on " + socket + " within " + timeout.toMillis() + " ms");
+      throw new Busy("no QMP answer on " + socket + " within " + timeout.toMillis() + " ms");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
       if (cause instanceof IOException io) {
@@ -69,6 +69,24 @@ final class Qmp {
     } finally {
       ch.close();
     }
+  }
+
+  /**
+   * The socket took the connection but nothing answered in time: the daemon is busy or hung.
+   * A monitor socket serves one client at a time, so another conversation (part 2's snapshot
+   * job) makes the next one wait like this.
+   */
+  static final class Busy extends IOException {
+    Busy(String message) {
+      super(message);
+    }
+  }
+
+  /** Each conversation blocks on a socket, so it gets a thread of its own, not a shared pool's. */
+  private static void ownThread(Runnable r) {
+    Thread t = new Thread(r, "qmp");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static String answer(BufferedReader in, OutputStream out, String command) throws IOException {
