@@ -37,6 +37,12 @@ import java.util.Random;
  * ({@link #addClcHost}): linked to the front end (10.243.K.1 CLC, .2 front end), routing
  * everything through it, and the root namespace routes the CLC's link through the front end too
  * (the NC fetches images from the CLC's Walrus).
+ *
+ * <p>For MANAGED ({@link #addUnderlay}, {@link #addSecondNode}, {@link #addStandInGuest}) the
+ * bridge becomes the private network's switch between the front end and the nodes, with
+ * 10.244.K.0/24 on it (the root namespace .1 on the bridge, the front end .2, a second node's
+ * namespace .3 on a veth port); the groups' own bridges, eucabr&lt;vlan&gt;, are the daemons' to
+ * make. {@link #close} deletes those namespaces too.
  */
 public final class FrontEndNetwork implements AutoCloseable {
   private final String run = HexFormat.of().formatHex(new byte[] {(byte) new Random().nextInt(), (byte) new Random().nextInt()});
