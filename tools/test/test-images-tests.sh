@@ -8,14 +8,22 @@
 # script ran, that the guest's HTTP server answers, and that its sshd (dropbear) lets OpenSSH's
 # ssh in as root with the key (host port forwarded to the guest's 22) and refuses another key
 # and passwords; a second boot, without a key in the file system, takes the key from the
-# metadata service; then that a second build is quick.
+# metadata service; that the image's own udhcpc line and hook take a lease's interface-mtu (the
+# image's busybox, chrooted, in a network namespace, against ISC dhcpd as the CC runs it; needs
+# root, else skipped); then that a second build is quick.
 # Prints one final line "N passed, M failed". KEEP=1 keeps the temp folder (console logs).
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 qemu_pid=
+netns_made=
 cleanup() {
   [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+  if [ -n "$netns_made" ]; then
+    stop_dhcpd
+    ip netns del "$netns_made-site" 2>/dev/null
+    ip netns del "$netns_made-guest" 2>/dev/null
+  fi
   [ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -37,6 +45,58 @@ check "make-test-images builds the set" "$here/tools/make-test-images" "$img"
 [ -f "$img/images.env" ] || finish
 # shellcheck disable=SC1091
 . "$img/images.env"
+
+# MTU: a network carried by VXLAN has 50 bytes less room, and the CC's dhcpd says so with
+# interface-mtu (option 26). ISC dhcpd sends only the options a client asks for, so the image's
+# udhcpc line must ask (-O mtu) and its hook must apply it. Run for real: the image's own files
+# (busybox, rcS's udhcpc options, the hook) chrooted in a guest namespace whose eth0 is a veth
+# to a site namespace running dhcpd; once with rcS's options as they are (MTU 1400 expected),
+# once without -O mtu (1500 stays: what this check would miss if the line did not ask).
+stop_dhcpd() { # (a dhcpd still exiting makes the next one refuse to start)
+  local pid n=0
+  pid=$(cat "$tmp/dhcpd.pid" 2>/dev/null) || return 0
+  kill "$pid" 2>/dev/null
+  while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do n=$((n + 1)); sleep 0.1; done
+  rm -f "$tmp/dhcpd.pid"
+}
+mtu_lease() { # mtu_lease UDHCPC-OPTIONS: the guest's eth0 MTU after a lease
+  local site=$netns_made-site guest=$netns_made-guest
+  stop_dhcpd
+  ip netns del "$site" 2>/dev/null; ip netns del "$guest" 2>/dev/null
+  ip netns add "$site" && ip netns add "$guest" || return 1
+  ip -n "$site" link add veth0 type veth peer name eth0 netns "$guest"
+  ip -n "$site" addr add 10.250.0.1/24 dev veth0
+  ip -n "$site" link set veth0 up
+  ip -n "$guest" link set eth0 address d0:0d:00:00:00:26
+  : > "$tmp/dhcpd.leases"
+  ip netns exec "$site" /usr/sbin/dhcpd -4 -q -cf "$tmp/dhcpd.conf" -lf "$tmp/dhcpd.leases" -pf "$tmp/dhcpd.pid" veth0 || return 1
+  ip netns exec "$guest" chroot "$tmp/rootfs" /bin/sh -c "export PATH=/sbin:/bin:/usr/sbin:/usr/bin; udhcpc $1 -q -n" >&2 || return 1
+  ip -n "$guest" -4 addr show dev eth0 | grep -q 'inet 10.250.0.10/24' || return 1
+  ip -n "$guest" -o link show dev eth0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p'
+}
+if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/dhcpd ] && command -v debugfs >/dev/null; then
+  netns_made=euca-tit-$$
+  mkdir -p "$tmp/rootfs"
+  debugfs -R "rdump /bin /sbin /usr /etc /tmp /run /dev $tmp/rootfs" "$img/$ROOT" >/dev/null 2>&1
+  cat > "$tmp/dhcpd.conf" <<'EOF'
+default-lease-time 1200; max-lease-time 1200; ddns-update-style none;
+subnet 10.250.0.0 netmask 255.255.255.0 {
+  option routers 10.250.0.1; option interface-mtu 1400;
+  host node-10.250.0.10 { hardware ethernet d0:0d:00:00:00:26; fixed-address 10.250.0.10; }
+}
+EOF
+  # rcS's own udhcpc options; -b (background when no lease) replaced by -q -n (quit after it)
+  rcs_opts=$(sed -n 's/^udhcpc \(.*\) >.*/\1/p' "$tmp/rootfs/etc/init.d/rcS" | sed 's/ -b / /')
+  t_mtu() { echo "udhcpc $rcs_opts"; [ "$(mtu_lease "$rcs_opts")" = 1400 ]; }
+  check "the image's udhcpc asks for interface-mtu and its hook sets it on eth0 (1400)" t_mtu
+  t_mtu_control() { [ "$(mtu_lease "${rcs_opts/ -O mtu/}")" = 1500 ]; }
+  check "control: without -O mtu dhcpd does not send it (eth0 stays at 1500)" t_mtu_control
+  stop_dhcpd
+  ip netns del "$netns_made-site"; ip netns del "$netns_made-guest"
+  netns_made=
+else
+  echo "SKIPPED: the interface-mtu check needs root, /usr/sbin/dhcpd (isc-dhcp-server) and debugfs"
+fi
 
 # the key, injected the way an NC does it: into /root/.ssh/authorized_keys of the root fs
 ssh-keygen -q -t rsa -b 2048 -N '' -C test@images -f "$tmp/key"

@@ -23,6 +23,10 @@ import com.eucalyptus.runtime.config.BadConfigurationException;
 import com.eucalyptus.runtime.config.EucalyptusConf;
 import com.eucalyptus.runtime.exec.CommandRunner;
 import com.eucalyptus.runtime.logging.DaemonLogging;
+import com.eucalyptus.runtime.network.VnetKeys;
+import com.eucalyptus.runtime.network.VnetMode;
+import com.eucalyptus.runtime.network.transport.NetworkTransport;
+import com.eucalyptus.runtime.network.transport.NetworkTransports;
 import com.eucalyptus.runtime.soap.KeySource;
 import com.eucalyptus.runtime.soap.SoapServer;
 import com.eucalyptus.wsdl.cc.EucalyptusCCMessageReceiverInOut;
@@ -95,6 +99,25 @@ public final class ClusterControllerMain {
     return start(paths, conf, hostNetwork());
   }
 
+  /** As {@link #start(EucaPaths, EucalyptusConf, HostNetwork, NetworkTransport)} with MANAGED's transport from the configuration. */
+  public static Running start(EucaPaths paths, EucalyptusConf conf, HostNetwork host) throws Exception {
+    return start(paths, conf, host, null);
+  }
+
+  /**
+   * MANAGED's transport as VNET_TRANSPORT and VNET_LOCALIP say, on VNET_PRIVINTERFACE; one that
+   * cannot work on this host (vlan without 8021q, vxlan without its underlay) stops the CC.
+   */
+  static NetworkTransport transport(EucalyptusConf conf, VnetConfig vnet, CommandRunner runner) {
+    NetworkTransport t = NetworkTransports.fromConf(VnetKeys.of(conf), "VNET_PRIVINTERFACE", vnet.privateInterface(),
+        runner);
+    String problem = t.problem();
+    if (problem != null) {
+      throw new BadConfigurationException("eucalyptus.conf: " + problem);
+    }
+    return t;
+  }
+
   /**
    * Serves EucalyptusCC and EucalyptusGL and polls the NODES; used by the daemon and by tests.
    * Conf keys: CC_PORT (8774), NODES, NC_PORT (8775), NC_SERVICE, ENABLE_WS_SECURITY (Y), SCHEDPOLICY,
@@ -102,7 +125,7 @@ public final class ClusterControllerMain {
    * and the networking keys, checked for the mode by {@link VnetConfig} (a missing or malformed one
    * stops the CC with a {@link BadConfigurationException} naming it):
    * <ul>
-   *   <li>VNET_MODE: SYSTEM (default), STATIC or MANAGED-NOVLAN; MANAGED is refused (not yet);</li>
+   *   <li>VNET_MODE: SYSTEM (default), STATIC, MANAGED-NOVLAN or MANAGED;</li>
    *   <li>SYSTEM: VNET_PRIVINTERFACE or else VNET_BRIDGE (the interface whose neighbour table gives
    *       the guests' addresses; all interfaces when neither is set), VNET_NEIGHBOUR_TABLE
    *       (/proc/net/arp; beyond 1.5.2, for a CC whose guests' network is in another namespace);</li>
@@ -110,15 +133,20 @@ public final class ClusterControllerMain {
    *       (root), VNET_SUBNET, VNET_NETMASK, VNET_BROADCAST, VNET_ROUTER, VNET_DNS, VNET_MACMAP;</li>
    *   <li>MANAGED-NOVLAN: VNET_INTERFACE (VNET_PRIVINTERFACE and VNET_PUBINTERFACE override it),
    *       VNET_DHCPDAEMON, VNET_DHCPUSER (root), VNET_SUBNET, VNET_NETMASK, VNET_DNS,
-   *       VNET_ADDRSPERNET, VNET_PUBLICIPS, VNET_CLOUDIP (default: where StartNetwork comes from).</li>
+   *       VNET_ADDRSPERNET, VNET_PUBLICIPS, VNET_CLOUDIP (default: where StartNetwork comes from);</li>
+   *   <li>MANAGED: as MANAGED-NOVLAN, and VNET_TRANSPORT (vlan, the default, or vxlan) and
+   *       VNET_LOCALIP (the CC's address towards the nodes; default VNET_PRIVINTERFACE's first).</li>
    * </ul>
    * The guide's misspellings VNET_DHCPUSE, VNET_ADDRSPPERNET and VNET_DHCPSERVER are read as
    * VNET_DHCPUSER, VNET_ADDRSPERNET and VNET_DHCPDAEMON, with a warning. dhcpd's files, the saved
    * network state (cc-network-state) and the iptables-preload file are in var/run/eucalyptus/net.
    *
-   * @param host the front end's firewall and addresses for MANAGED-NOVLAN (unused in SYSTEM and STATIC)
+   * @param host the front end's firewall and addresses for the MANAGED modes (unused in SYSTEM and STATIC)
+   * @param transport MANAGED: how the networks' bridges are joined to the nodes; null to make it
+   *     from the configuration
    */
-  public static Running start(EucaPaths paths, EucalyptusConf conf, HostNetwork host) throws Exception {
+  public static Running start(EucaPaths paths, EucalyptusConf conf, HostNetwork host, NetworkTransport transport)
+      throws Exception {
     Logger log = LogManager.getLogger(ClusterControllerMain.class);
     boolean signed = conf.getBoolean("ENABLE_WS_SECURITY", true);
     if (!signed) {
@@ -138,10 +166,18 @@ public final class ClusterControllerMain {
     NodeRegistry nodes = new NodeRegistry(endpoints, ncClient);
     // the network first: a configuration that cannot work stops the CC before it serves anything
     VnetConfig vnet = VnetConfig.parse(conf);
+    CommandRunner runner = new CommandRunner();
+    NetworkTransport links = vnet.mode() != VnetMode.MANAGED ? null
+        : transport != null ? transport : transport(conf, vnet, runner);
     NetworkMode network = NetworkModes.create(vnet, paths.runDir().resolve("net"),
-        Path.of(conf.get("VNET_NEIGHBOUR_TABLE", "/proc/net/arp")), new CommandRunner(), host);
+        Path.of(conf.get("VNET_NEIGHBOUR_TABLE", "/proc/net/arp")), runner, host, links,
+        endpoints.stream().map(NodeEndpoint::host).toList());
     network.start();
-    if (vnet.mode() == com.eucalyptus.runtime.network.VnetMode.SYSTEM) {
+    if (links != null) {
+      log.info("VNET_MODE MANAGED: each network on its bridge eucabr<index>, VNET_TRANSPORT {} on {} from {}",
+          links.name(), vnet.privateInterface(), links.localAddress());
+    }
+    if (vnet.mode() == VnetMode.SYSTEM) {
       log.info("VNET_MODE SYSTEM: guests' addresses from the neighbour table of {}",
           vnet.privateInterface() == null ? "every interface" : vnet.privateInterface());
     } else {

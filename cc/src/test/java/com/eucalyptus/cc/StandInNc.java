@@ -27,6 +27,10 @@ final class StandInNc implements EucalyptusNCSkeletonInterface {
   volatile boolean refuseRuns;
   /** the network indexes ncStartNetwork was called with */
   final List<Integer> networksStarted = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** each ncStartNetwork's remoteHosts and remoteHostPort, as "vlan hosts… :port" */
+  final List<String> networkPeers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** the network indexes ncStopNetwork was called with */
+  final List<Integer> networksStopped = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   StandInNc(int memMax, int diskMax, int coresMax, int memUsedByOthers, int coresUsedByOthers) {
     this.memMax = memMax;
@@ -157,7 +161,10 @@ final class StandInNc implements EucalyptusNCSkeletonInterface {
 
   @Override
   public NcStartNetworkResponse ncStartNetwork(NcStartNetwork request) {
-    networksStarted.add(request.getNcStartNetwork().getVlan());
+    NcStartNetworkType in = request.getNcStartNetwork();
+    networksStarted.add(in.getVlan());
+    networkPeers.add(in.getVlan() + " " + String.join(" ", in.getRemoteHosts() == null ? new String[0]
+        : in.getRemoteHosts()) + " :" + in.getRemoteHostPort());
     NcStartNetworkResponseType out = new NcStartNetworkResponseType();
     out.setCorrelationId(request.getNcStartNetwork().getCorrelationId());
     out.set_return(true);
@@ -169,6 +176,13 @@ final class StandInNc implements EucalyptusNCSkeletonInterface {
 
   @Override
   public NcStopNetworkResponse ncStopNetwork(NcStopNetwork request) {
-    throw new UnsupportedOperationException("not part of this stand-in");
+    networksStopped.add(request.getNcStopNetwork().getVlan());
+    NcStopNetworkResponseType out = new NcStopNetworkResponseType();
+    out.setCorrelationId(request.getNcStopNetwork().getCorrelationId());
+    out.set_return(true);
+    out.setNetworkStatus("SUCCESS");
+    NcStopNetworkResponse r = new NcStopNetworkResponse();
+    r.setNcStopNetworkResponse(out);
+    return r;
   }
 }

@@ -20,6 +20,7 @@ import com.eucalyptus.nc.images.WalrusImageClient;
 import com.eucalyptus.nc.images.WalrusRequestSigner;
 import com.eucalyptus.nc.instances.InstanceManager;
 import com.eucalyptus.nc.instances.InstanceSettings;
+import com.eucalyptus.nc.network.NetworkPeersFile;
 import com.eucalyptus.nc.network.NodeNetwork;
 import com.eucalyptus.runtime.config.BadConfigurationException;
 import com.eucalyptus.runtime.crypto.Pem;
@@ -92,12 +93,22 @@ public final class NodeControllerMain {
    * xen:///), INSTANCE_PATH, MAX_MEM (MB), MAX_CORES, MAX_DISK (GB), ENABLE_WS_SECURITY (Y),
    * NC_CACHE_SIZE (MB, 99999), SWAP_SIZE (MB, 512), MANUAL_INSTANCES_CLEANUP (N), VNET_BRIDGE,
    * NC_TEARDOWN_RETENTION (seconds an ended instance is still reported, 180), VNET_MODE (SYSTEM,
-   * STATIC or MANAGED-NOVLAN; anything else, MANAGED included, stops the NC with a
-   * {@link BadConfigurationException} naming it; STATIC and MANAGED-NOVLAN need VNET_BRIDGE).
+   * STATIC, MANAGED-NOVLAN or MANAGED; anything else stops the NC with a
+   * {@link BadConfigurationException} naming it; STATIC and MANAGED-NOVLAN need VNET_BRIDGE,
+   * MANAGED needs VNET_INTERFACE and a usable VNET_TRANSPORT, with VNET_LOCALIP).
    */
   public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
+    return start(paths, conf, new CommandRunner());
+  }
+
+  /**
+   * As {@link #start(EucaPaths, EucalyptusConf)}, the host's network commands (MANAGED's
+   * bridges and links) run by {@code networkCommands}: a test's runs them in a namespace.
+   */
+  public static Running start(EucaPaths paths, EucalyptusConf conf, CommandRunner networkCommands) throws Exception {
+    Path instancePath = Path.of(conf.get("INSTANCE_PATH", paths.home().resolve("instances").toString()));
     // checked first: a mode the NC does not know must not get as far as the hypervisor
-    NodeNetwork network = NodeNetwork.fromConf(conf);
+    NodeNetwork network = NodeNetwork.fromConf(conf, peersFile(instancePath), networkCommands);
     String bridgeProblem = network.bridge() == null ? null : network.bridgeProblem();
     if (bridgeProblem != null) {
       // not fatal: the bridge may come up after the NC (ncStartNetwork checks again)
@@ -106,7 +117,6 @@ public final class NodeControllerMain {
     HypervisorType type = HypervisorType.parse(conf.get("HYPERVISOR", "kvm"));
     String uri = conf.get("LIBVIRT_URI", type.defaultUri());
     LibvirtHypervisor hypervisor = LibvirtHypervisor.connect(uri);
-    Path instancePath = Path.of(conf.get("INSTANCE_PATH", paths.home().resolve("instances").toString()));
     ExecutorService launches = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "nc-launch");
       t.setDaemon(true);
@@ -168,16 +178,23 @@ public final class NodeControllerMain {
       warnIfQemuCannotReach(absolute, log);
     }
     String bridge = network.bridge() == null ? "" : network.bridge();
-    if (bridge.isEmpty()) {
+    if (bridge.isEmpty() && network.groups() == null) {
       log.warn("VNET_BRIDGE is not set: instances get no network interface");
     }
     InstanceSettings settings = new InstanceSettings(absolute, "nc:" + absolute, type, bridge.isEmpty() ? null : bridge,
         conf.getInt("SWAP_SIZE", 512), conf.getBoolean("MANUAL_INSTANCES_CLEANUP", false),
         Duration.ofSeconds(conf.getInt("NC_TEARDOWN_RETENTION", 180)));
     InstanceManager instances = InstanceManager.create(hypervisor, cache, new InstanceDiskBuilder(new DiskTools(new CommandRunner())),
-        settings, launches);
+        settings, launches, r -> network.bridgeForGuest(r.vlan()));
     instances.adopt();
+    // before serving: the adopted guests' networks (MANAGED) are ensured again, nothing cut
+    network.restore(instances.networksInUse());
     return instances;
+  }
+
+  /** MANAGED's record of each network's peers: INSTANCE_PATH/eucalyptus/nc-networks, with the NC's other state. */
+  static Path peersFile(Path instancePath) {
+    return instancePath.toAbsolutePath().normalize().resolve(InstanceManager.CACHE_OWNER_DIR).resolve(NetworkPeersFile.FILE_NAME);
   }
 
   /**

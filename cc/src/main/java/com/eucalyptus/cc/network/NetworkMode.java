@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * One VNET_MODE of the CC: how an instance gets its MAC and addresses and what the CC does to the
- * front end's network for it. SYSTEM, STATIC and MANAGED-NOVLAN are implementations (MANAGED
- * will be one more); ClusterControllerMain picks one from the configuration and never falls back
+ * front end's network for it. SYSTEM, STATIC, MANAGED-NOVLAN and MANAGED are implementations (the
+ * last two one class); ClusterControllerMain picks one from the configuration and never falls back
  * to another. Operations a mode does not have answer a {@link NetworkRefusal} that says so.
  */
 public interface NetworkMode extends InstancePoller.AddressLearner {
@@ -53,6 +53,33 @@ public interface NetworkMode extends InstancePoller.AddressLearner {
    */
   default boolean startsNetworkOnNodes() {
     return false;
+  }
+
+  /**
+   * Whether StopNetwork also sends ncStopNetwork to every node (MANAGED: each node has a bridge and
+   * link per network to take away).
+   */
+  default boolean stopsNetworkOnNodes() {
+    return false;
+  }
+
+  /** Whether an active network here has index {@code vlan}. */
+  default boolean indexInUse(int vlan) {
+    return false;
+  }
+
+  /**
+   * ncStartNetwork's remoteHosts for the node {@code nodeHost} (its host as NODES names it). 1.5.2
+   * sent {@code localhost}; MANAGED sends the other hosts carrying the networks (the CC's own
+   * VNET_LOCALIP and every other node).
+   */
+  default List<String> remoteHosts(String nodeHost) {
+    return List.of("localhost");
+  }
+
+  /** ncStartNetwork's remoteHostPort: 1.5.2's 1234; MANAGED over vxlan its UDP port. */
+  default int remoteHostPort() {
+    return 1234;
   }
 
   /** At CC stop: nothing is torn down (guests keep their network while the CC restarts). */

@@ -26,6 +26,9 @@ import com.eucalyptus.wsdl.nc.types.NcRunInstanceType;
 import com.eucalyptus.wsdl.nc.types.NcStartNetwork;
 import com.eucalyptus.wsdl.nc.types.NcStartNetworkResponseType;
 import com.eucalyptus.wsdl.nc.types.NcStartNetworkType;
+import com.eucalyptus.wsdl.nc.types.NcStopNetwork;
+import com.eucalyptus.wsdl.nc.types.NcStopNetworkResponseType;
+import com.eucalyptus.wsdl.nc.types.NcStopNetworkType;
 import com.eucalyptus.wsdl.nc.types.NcTerminateInstance;
 import com.eucalyptus.wsdl.nc.types.NcTerminateInstanceResponseType;
 import com.eucalyptus.wsdl.nc.types.NcTerminateInstanceType;
@@ -187,13 +190,19 @@ public final class SoapNodeClient implements NodeClient, NodeInstanceClient, Nod
     });
   }
 
-  /** ncStartNetwork as 1.5.2's doStartNetwork sent it: remoteHosts "localhost", port 1234, the index. */
+  /**
+   * ncStartNetwork with the index and the other hosts carrying the network (1.5.2's doStartNetwork
+   * sent "localhost" and 1234, which MANAGED-NOVLAN still sends).
+   */
   @Override
-  public String startNetwork(NodeEndpoint node, int vlan) throws Exception {
+  public String startNetwork(NodeEndpoint node, int vlan, List<String> remoteHosts, int remoteHostPort)
+      throws Exception {
     return call(node, stub -> {
       NcStartNetworkType t = header(new NcStartNetworkType(), null);
-      t.addRemoteHosts("localhost");
-      t.setRemoteHostPort(1234);
+      for (String h : remoteHosts) {
+        t.addRemoteHosts(h);
+      }
+      t.setRemoteHostPort(remoteHostPort);
       t.setVlan(vlan);
       NcStartNetwork req = new NcStartNetwork();
       req.setNcStartNetwork(t);
@@ -203,6 +212,25 @@ public final class SoapNodeClient implements NodeClient, NodeInstanceClient, Nod
       }
       if (r.is_returnSpecified() && !r.get_return()) {
         throw new IllegalStateException("ncStartNetwork refused by the node: " + r.getNetworkStatus());
+      }
+      return r.getNetworkStatus();
+    });
+  }
+
+  /** ncStopNetwork (ours, not 1.5.2's): MANAGED takes a network's bridge and link away on the node. */
+  @Override
+  public String stopNetwork(NodeEndpoint node, int vlan) throws Exception {
+    return call(node, stub -> {
+      NcStopNetworkType t = header(new NcStopNetworkType(), null);
+      t.setVlan(vlan);
+      NcStopNetwork req = new NcStopNetwork();
+      req.setNcStopNetwork(t);
+      NcStopNetworkResponseType r = stub.ncStopNetwork(req).getNcStopNetworkResponse();
+      if (r == null) {
+        throw new IllegalStateException("ncStopNetwork: empty answer");
+      }
+      if (r.is_returnSpecified() && !r.get_return()) {
+        throw new IllegalStateException("ncStopNetwork refused by the node: " + r.getNetworkStatus());
       }
       return r.getNetworkStatus();
     });

@@ -43,7 +43,8 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
   /**
    * @param maxWait how long DescribeResources and DescribeInstances wait for the nodes' fresh
    *     answers before using the last ones
-   * @param nodeNetwork ncStartNetwork, sent to every node on StartNetwork in the modes that want it
+   * @param nodeNetwork ncStartNetwork and ncStopNetwork, sent to every node on StartNetwork and
+   *     StopNetwork in the modes that want them
    */
   public ClusterService(NodeRegistry nodes, Duration maxWait, ClusterInstances instances, NodeNetworkClient nodeNetwork) {
     this.nodes = nodes;
@@ -303,29 +304,41 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
   }
 
   /**
-   * ncStartNetwork to every node that is up, in parallel. A node that fails is logged and does not fail the
-   * CLC's request: its guests cannot start there anyway, and the others need not wait for it.
+   * ncStartNetwork to every node that is up, in parallel, each with the other hosts carrying the
+   * network (the mode's remoteHosts for that node). A node that fails is logged and does not fail
+   * the CLC's request: its guests cannot start there anyway, and the others need not wait for it.
    */
   private void startOnNodes(int vlan) {
+    onNodes("ncStartNetwork", vlan, node -> nodeNetwork.startNetwork(node, vlan,
+        instances.network().remoteHosts(node.host()), instances.network().remoteHostPort()));
+  }
+
+  /** A call that asks one node something about a network and answers its networkStatus. */
+  @FunctionalInterface
+  private interface NodeNetworkCall {
+    String on(NodeEndpoint node) throws Exception;
+  }
+
+  private void onNodes(String op, int vlan, NodeNetworkCall call) {
     List<CompletableFuture<Void>> calls = new ArrayList<>();
     // fresh answers first (waiting at most maxWait), so that a CC that just started knows its nodes
     for (NodeState n : nodes.refresh(maxWait)) {
       if (!n.up()) {
         // a silent node would hold the CLC's request for NC_TIMEOUT; it cannot run guests anyway
-        LOG.info("ncStartNetwork (index {}) not sent to {}: the node is down", vlan, n.endpoint().url());
+        LOG.info("{} (index {}) not sent to {}: the node is down", op, vlan, n.endpoint().url());
         continue;
       }
       NodeEndpoint node = n.endpoint();
       calls.add(CompletableFuture.runAsync(() -> {
         try {
-          String status = nodeNetwork.startNetwork(node, vlan);
+          String status = call.on(node);
           if (status == null || !status.startsWith("SUCCESS")) {
-            LOG.warn("ncStartNetwork (index {}) on {}: {}", vlan, node.url(), status);
+            LOG.warn("{} (index {}) on {}: {}", op, vlan, node.url(), status);
           } else {
-            LOG.debug("ncStartNetwork (index {}) on {}: {}", vlan, node.url(), status);
+            LOG.debug("{} (index {}) on {}: {}", op, vlan, node.url(), status);
           }
         } catch (Exception e) {
-          LOG.warn("ncStartNetwork (index {}) on {} failed: {}", vlan, node.url(), e.getMessage());
+          LOG.warn("{} (index {}) on {} failed: {}", op, vlan, node.url(), e.getMessage());
         }
       }));
     }
@@ -342,6 +355,11 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
     NetworkRefusal refusal = null;
     try {
       instances.network().stopNetwork(in.getUserId(), in.getNetName(), vlan);
+      if (vlan > 0 && instances.network().stopsNetworkOnNodes() && !instances.network().indexInUse(vlan)) {
+        // MANAGED: every node takes the network's bridge and link away (ncStopNetwork, ours);
+        // not while another group still has the index here (a StopNetwork that does not match)
+        onNodes("ncStopNetwork", vlan, node -> nodeNetwork.stopNetwork(node, vlan));
+      }
     } catch (NetworkRefusal e) {
       refusal = e;
     }

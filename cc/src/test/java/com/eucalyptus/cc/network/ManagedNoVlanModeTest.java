@@ -39,7 +39,7 @@ class ManagedNoVlanModeTest {
   Path dir;
   RecordingHostNetwork host;
   VnetConfig config;
-  ManagedNoVlanMode mode;
+  ManagedNetworkMode mode;
 
   static Map<String, String> conf() {
     Map<String, String> m = new HashMap<>();
@@ -55,8 +55,8 @@ class ManagedNoVlanModeTest {
     return m;
   }
 
-  ManagedNoVlanMode newMode() {
-    return new ManagedNoVlanMode(config, new NetworkStateStore(dir.resolve(NetworkStateStore.FILE_NAME)),
+  ManagedNetworkMode newMode() {
+    return new ManagedNetworkMode(config, new NetworkStateStore(dir.resolve(NetworkStateStore.FILE_NAME)),
         new DhcpDaemon(new CommandRunner(), "/bin/true", "root", dir, config.privateInterface()), host,
         dir.resolve("iptables-preload"));
   }
@@ -219,7 +219,7 @@ class ManagedNoVlanModeTest {
     host.failWith = null;
     assertNull(mode.publicAddresses().get(0).privateIp());
     // and a restart does not bring it back either
-    ManagedNoVlanMode again = newMode();
+    ManagedNetworkMode again = newMode();
     again.start();
     assertNull(again.publicAddresses().get(0).privateIp());
   }
@@ -237,7 +237,7 @@ class ManagedNoVlanModeTest {
 
     RecordingHostNetwork fresh = new RecordingHostNetwork();
     host = fresh;
-    ManagedNoVlanMode restarted = newMode();
+    ManagedNetworkMode restarted = newMode();
     restarted.start();
     assertEquals(before, fresh.last());
     assertEquals(dhcpBefore, Files.readString(dir.resolve("euca-dhcp.conf")));
@@ -259,7 +259,7 @@ class ManagedNoVlanModeTest {
     Map<String, String> m = conf();
     m.put("VNET_CLOUDIP", "10.9.9.9");
     config = VnetConfig.parse(EucalyptusConf.of(m));
-    ManagedNoVlanMode withCloudIp = newMode();
+    ManagedNetworkMode withCloudIp = newMode();
     withCloudIp.start();
     withCloudIp.startNetwork("alice", "web", 2, "10.0.0.1");
     assertEquals("10.9.9.9:8773", host.last().metadataTarget());

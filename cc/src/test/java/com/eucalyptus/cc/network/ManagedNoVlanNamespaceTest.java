@@ -118,7 +118,7 @@ class ManagedNoVlanNamespaceTest {
     assertEquals(rootBefore, rootIptables(), "the machine's own iptables are untouched");
   }
 
-  static ManagedNoVlanMode mode() {
+  static ManagedNetworkMode mode() {
     Map<String, String> m = new HashMap<>();
     m.put("VNET_MODE", "MANAGED-NOVLAN");
     m.put("VNET_PRIVINTERFACE", "br0");
@@ -132,7 +132,7 @@ class ManagedNoVlanNamespaceTest {
     m.put("VNET_CLOUDIP", "172.31.99.2");
     VnetConfig config = VnetConfig.parse(EucalyptusConf.of(m));
     Path net = dir.resolve("net");
-    return new ManagedNoVlanMode(config, new NetworkStateStore(net.resolve(NetworkStateStore.FILE_NAME)),
+    return new ManagedNetworkMode(config, new NetworkStateStore(net.resolve(NetworkStateStore.FILE_NAME)),
         new DhcpDaemon(new NamespaceCommandRunner(FE), config.dhcpDaemon(), config.dhcpUser(), net, "br0"),
         new LinuxHostNetwork(new NamespaceCommandRunner(FE)), net.resolve("iptables-preload"));
   }
@@ -150,7 +150,7 @@ class ManagedNoVlanNamespaceTest {
 
   @Test
   void aGuestGetsItsGroupsAddressAndKeepsItAcrossAKilledCc() throws Exception {
-    ManagedNoVlanMode cc = mode();
+    ManagedNetworkMode cc = mode();
     cc.start();
     assertTrue(dhcpds().isEmpty(), "nothing to serve yet: no dhcpd");
     cc.startNetwork("alice", "default", 2, "127.0.0.1");
@@ -166,7 +166,7 @@ class ManagedNoVlanNamespaceTest {
     assertEquals(1, before.size());
 
     // kill -9 of the CC: nothing is torn down; a new CC rebuilds from the saved state
-    ManagedNoVlanMode restarted = mode();
+    ManagedNetworkMode restarted = mode();
     restarted.start();
     Set<Long> after = dhcpds();
     assertEquals(1, after.size(), "one dhcpd, the restarted CC's");

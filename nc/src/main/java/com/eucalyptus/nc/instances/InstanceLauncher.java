@@ -27,12 +27,15 @@ final class InstanceLauncher {
   private final ImageCache cache;
   private final InstanceDiskBuilder disks;
   private final InstanceSettings settings;
+  private final GuestBridges bridges;
 
-  InstanceLauncher(Hypervisor hypervisor, ImageCache cache, InstanceDiskBuilder disks, InstanceSettings settings) {
+  InstanceLauncher(Hypervisor hypervisor, ImageCache cache, InstanceDiskBuilder disks, InstanceSettings settings,
+      GuestBridges bridges) {
     this.hypervisor = hypervisor;
     this.cache = cache;
     this.disks = disks;
     this.settings = settings;
+    this.bridges = bridges;
   }
 
   /** Prepares everything on disk; returns the guest to start. */
@@ -65,8 +68,9 @@ final class InstanceLauncher {
     for (InstanceDiskBuilder.Disk d : built) {
       guestDisks.add(new GuestDefinition.GuestDisk(d.file(), d.guestDevice()));
     }
+    String bridge = bridges.bridgeFor(r);
     GuestDefinition g = new GuestDefinition(r.instanceId(), settings.owner(), settings.type(), r.memoryMb(), Math.max(1, r.cores()),
-        kernel, ramdisk, guestDisks, settings.bridge(), r.privateMacAddress(), instance.consoleLog());
+        kernel, ramdisk, guestDisks, bridge, r.privateMacAddress(), instance.consoleLog());
     // kept for the admin (virsh create libvirt.xml starts the same guest by hand)
     Files.writeString(dir.resolve("libvirt.xml"), DomainXml.of(g));
     return g;

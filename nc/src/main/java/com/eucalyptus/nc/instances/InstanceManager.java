@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
@@ -48,9 +49,16 @@ public final class InstanceManager implements NodeResources.InstanceUsage {
     this.launches = launches;
   }
 
+  /** Guests on {@link InstanceSettings#bridge()} (VNET_BRIDGE), whatever their network. */
   public static InstanceManager create(Hypervisor hypervisor, com.eucalyptus.nc.images.ImageCache cache,
       com.eucalyptus.nc.disks.InstanceDiskBuilder disks, InstanceSettings settings, ExecutorService launches) {
-    return new InstanceManager(hypervisor, new InstanceLauncher(hypervisor, cache, disks, settings), settings, launches);
+    return create(hypervisor, cache, disks, settings, launches, r -> settings.bridge());
+  }
+
+  /** Guests on the bridge {@code bridges} gives for each (VNET_MODE=MANAGED: their group's). */
+  public static InstanceManager create(Hypervisor hypervisor, com.eucalyptus.nc.images.ImageCache cache,
+      com.eucalyptus.nc.disks.InstanceDiskBuilder disks, InstanceSettings settings, ExecutorService launches, GuestBridges bridges) {
+    return new InstanceManager(hypervisor, new InstanceLauncher(hypervisor, cache, disks, settings, bridges), settings, launches);
   }
 
   /**
@@ -246,6 +254,31 @@ public final class InstanceManager implements NodeResources.InstanceUsage {
       throw new IllegalArgumentException("no instance " + id + " on this node");
     }
     return i;
+  }
+
+  /**
+   * The instances of network {@code vlan} that are Pending or Extant: those a network must be
+   * kept for (a Pending one may be about to join its bridge).
+   */
+  public synchronized List<String> onNetwork(int vlan) {
+    List<String> ids = new ArrayList<>();
+    for (Instance i : instances.values()) {
+      if (i.holdsResources() && i.request().vlan() == vlan) {
+        ids.add(i.id());
+      }
+    }
+    return ids;
+  }
+
+  /** The networks (vlans) of the instances that are Pending or Extant. */
+  public synchronized Set<Integer> networksInUse() {
+    Set<Integer> vlans = new TreeSet<>();
+    for (Instance i : instances.values()) {
+      if (i.holdsResources()) {
+        vlans.add(i.request().vlan());
+      }
+    }
+    return vlans;
   }
 
   /** Resources held by instances that are not Teardown. */

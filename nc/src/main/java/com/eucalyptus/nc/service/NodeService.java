@@ -4,6 +4,7 @@ import com.eucalyptus.nc.instances.ConsoleOutput;
 import com.eucalyptus.nc.instances.Instance;
 import com.eucalyptus.nc.instances.InstanceManager;
 import com.eucalyptus.nc.instances.LaunchRequest;
+import com.eucalyptus.nc.network.GroupNetworks;
 import com.eucalyptus.nc.network.NodeNetwork;
 import com.eucalyptus.nc.resources.NodeResources;
 import com.eucalyptus.wsdl.nc.EucalyptusNCSkeletonInterface;
@@ -19,7 +20,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The EucalyptusNC operations. Resources, instances and ncStartNetwork are served; volumes
+ * The EucalyptusNC operations. Resources, instances, ncStartNetwork and ncStopNetwork are served; volumes
  * arrive with their issue and until then are refused with a fault that says so — never a fake
  * success. A refused request (bad input, not enough room, unknown instance) is a SOAP fault whose
  * reason says why; the daemon goes on.
@@ -81,6 +82,10 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
         blank(in.getRamdiskURL()) ? null : uri("ramdiskURL", in.getRamdiskURL()), vm.getMemory(), vm.getCores(), vm.getDisk(),
         in.getKeyName(), in.getPrivateMacAddress(), in.getPublicMacAddress(), in.getVlan() == Integer.MIN_VALUE ? 0 : in.getVlan(),
         in.getUserData(), in.getLaunchIndex(), in.getGroupNames() == null ? List.of() : Arrays.asList(in.getGroupNames()));
+    if (network.groups() != null) {
+      // MANAGED: the guest joins its group's bridge, named by the index; refused now rather than at launch
+      GroupNetworks.checkVlan(launch.vlan());
+    }
     Instance instance;
     try {
       // admission and registration together, so two concurrent launches cannot both take the last room
@@ -259,10 +264,12 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
   public NcStartNetworkResponse ncStartNetwork(NcStartNetwork request) {
     NcStartNetworkType in = request.getNcStartNetwork();
     int vlan = in.isVlanSpecified() ? in.getVlan() : 0;
+    List<String> remoteHosts = in.getRemoteHosts() == null ? List.of() : Arrays.asList(in.getRemoteHosts());
     // statusMessage is an xs:int in the NC's WSDL: the reason of a FAIL follows it in networkStatus
-    String status = network.startNetwork(vlan);
+    String status = network.startNetwork(vlan, remoteHosts);
     if (status.startsWith("SUCCESS")) {
-      LOG.info("ncStartNetwork (index {}): bridge {} is ready", vlan, network.bridge());
+      LOG.info("ncStartNetwork (index {}): bridge {} is ready", vlan,
+          network.groups() == null ? network.bridge() : network.groups().transport().bridgeName(vlan));
     } else {
       LOG.warn("ncStartNetwork (index {}): {}", vlan, status);
     }
@@ -281,9 +288,27 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
     throw notYet("ncDetachVolume");
   }
 
-  /** Until VNET_MODE=MANAGED lands the node has no per-group network to tear down: refused as not there yet. */
+  /**
+   * Ours (not 1.5.2's): VNET_MODE=MANAGED removes the group's bridge and link from this node,
+   * unless a guest of this node is still on it (then networkStatus is "FAIL: " and why). The other
+   * modes have nothing per group on the node: SUCCESS.
+   */
   @Override
   public NcStopNetworkResponse ncStopNetwork(NcStopNetwork request) {
-    throw notYet("ncStopNetwork");
+    NcStopNetworkType in = request.getNcStopNetwork();
+    int vlan = in.getVlan();
+    String status = network.stopNetwork(vlan, () -> instances.onNetwork(vlan));
+    if (status.startsWith("SUCCESS")) {
+      LOG.info("ncStopNetwork (index {}): done", vlan);
+    } else {
+      LOG.warn("ncStopNetwork (index {}): {}", vlan, status);
+    }
+    NcStopNetworkResponseType out = new NcStopNetworkResponseType();
+    echo(in, out);
+    out.setNetworkStatus(status);
+    out.set_return(true);
+    NcStopNetworkResponse r = new NcStopNetworkResponse();
+    r.setNcStopNetworkResponse(out);
+    return r;
   }
 }

@@ -17,7 +17,7 @@ public enum VnetMode {
   STATIC("STATIC"),
   /** a block of addresses per security group, elastic IPs, groups enforced on the CC; one bridge */
   MANAGED_NOVLAN("MANAGED-NOVLAN"),
-  /** MANAGED-NOVLAN plus a vlan per group: a later release */
+  /** MANAGED-NOVLAN plus a network of its own per group: a bridge per group joined by VNET_TRANSPORT (vlan or vxlan) */
   MANAGED("MANAGED");
 
   private final String confValue;
@@ -31,15 +31,9 @@ public enum VnetMode {
     return confValue;
   }
 
-  /** Whether this release can run the mode. */
-  public boolean implemented() {
-    return this != MANAGED;
-  }
-
   /**
    * The mode named by {@code value} (any case; unset or blank means SYSTEM, 1.5.2's default).
-   * Unknown values are a {@link BadConfigurationException}; so is MANAGED, which this release does
-   * not have yet, rather than a quiet downgrade.
+   * Unknown values are a {@link BadConfigurationException}, rather than a quiet downgrade.
    */
   public static VnetMode parse(String value) {
     if (value == null || value.isBlank()) {
@@ -48,15 +42,11 @@ public enum VnetMode {
     String v = value.strip().toUpperCase(Locale.ROOT);
     for (VnetMode m : values()) {
       if (m.confValue.equals(v)) {
-        if (!m.implemented()) {
-          throw BadConfigurationException.of("VNET_MODE", value, "is not implemented yet in this release "
-              + "(use MANAGED-NOVLAN for security groups and elastic IPs without vlans, or SYSTEM or STATIC)");
-        }
         return m;
       }
     }
     throw BadConfigurationException.of("VNET_MODE", value, "is not a networking mode: use one of "
-        + Arrays.stream(values()).filter(VnetMode::implemented).map(VnetMode::confValue).toList());
+        + Arrays.stream(values()).map(VnetMode::confValue).toList());
   }
 
   @Override

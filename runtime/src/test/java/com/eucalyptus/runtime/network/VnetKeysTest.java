@@ -28,9 +28,9 @@ class VnetKeysTest {
   }
 
   @Test
-  void managedIsRefusedAsNotImplementedYet() {
-    BadConfigurationException e = assertThrows(BadConfigurationException.class, () -> VnetMode.parse("MANAGED"));
-    assertTrue(e.getMessage().contains("VNET_MODE=\"MANAGED\" is not implemented yet"), e.getMessage());
+  void managedIsAModeOfItsOwn() {
+    assertEquals(VnetMode.MANAGED, VnetMode.parse("managed"));
+    assertEquals("MANAGED", VnetMode.MANAGED.confValue());
   }
 
   @Test

@@ -24,20 +24,20 @@ import java.util.regex.Pattern;
  * instead of running a network that cannot work.
  *
  * <ul>
- *   <li>every mode: VNET_MODE (SYSTEM, STATIC, MANAGED-NOVLAN; MANAGED is refused as not yet
- *       implemented);</li>
+ *   <li>every mode: VNET_MODE (SYSTEM, STATIC, MANAGED-NOVLAN, MANAGED);</li>
  *   <li>SYSTEM: VNET_PRIVINTERFACE, else VNET_BRIDGE (the interface whose neighbour table gives
  *       the guests' addresses; none means every interface);</li>
- *   <li>STATIC and MANAGED-NOVLAN: VNET_INTERFACE; VNET_PRIVINTERFACE and VNET_PUBINTERFACE
+ *   <li>STATIC and the MANAGED modes: VNET_INTERFACE; VNET_PRIVINTERFACE and VNET_PUBINTERFACE
  *       (default VNET_INTERFACE); VNET_DHCPDAEMON (an executable; alias VNET_DHCPSERVER);
  *       VNET_DHCPUSER (default root; alias VNET_DHCPUSE); VNET_SUBNET, VNET_NETMASK, VNET_DNS
  *       (one or more addresses);</li>
  *   <li>STATIC also: VNET_BROADCAST, VNET_ROUTER (both in the subnet), VNET_MACMAP
  *       ({@code MAC=IP} pairs, IPs in the subnet);</li>
- *   <li>MANAGED-NOVLAN also: VNET_ADDRSPERNET (a power of two, at least {@value #MIN_ADDRS_PER_NET},
+ *   <li>MANAGED-NOVLAN and MANAGED also: VNET_ADDRSPERNET (a power of two, at least {@value #MIN_ADDRS_PER_NET},
  *       leaving at least one network index 2.. in the subnet; alias VNET_ADDRSPPERNET),
  *       VNET_PUBLICIPS (at least one address; addresses and {@code a-b} ranges, outside the
- *       subnet), VNET_CLOUDIP (optional: the CLC's address for the metadata redirect).</li>
+ *       subnet), VNET_CLOUDIP (optional: the CLC's address for the metadata redirect). MANAGED's
+ *       VNET_TRANSPORT and VNET_LOCALIP are read by the runtime's NetworkTransports.</li>
  * </ul>
  *
  * @param macMap STATIC: MAC (lower case) → IP, in the order of VNET_MACMAP (first come first served)
@@ -60,7 +60,7 @@ public record VnetConfig(VnetMode mode, String privateInterface, String publicIn
     macMap = macMap == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(macMap));
   }
 
-  /** How many blocks of VNET_ADDRSPERNET the subnet holds (MANAGED-NOVLAN). */
+  /** How many blocks of VNET_ADDRSPERNET the subnet holds (the MANAGED modes). */
   public long blocks() {
     return subnet == null || addrsPerNet == 0 ? 0 : subnet.size() / addrsPerNet;
   }

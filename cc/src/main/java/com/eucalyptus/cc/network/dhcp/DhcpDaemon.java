@@ -37,12 +37,13 @@ public final class DhcpDaemon {
   private final Path dir;
   private final String iface;
   private String running;
+  private List<String> runningOn;
 
   /**
    * @param daemon VNET_DHCPDAEMON
    * @param user VNET_DHCPUSER ("root" or null: no {@code -user})
    * @param dir the folder of its files (var/run/eucalyptus/net)
-   * @param iface the interface it serves (VNET_PRIVINTERFACE)
+   * @param iface the interface it serves (VNET_PRIVINTERFACE) unless {@link #serve(String, List)} names others
    */
   public DhcpDaemon(CommandRunner runner, String daemon, String user, Path dir, String iface) {
     this.runner = runner;
@@ -67,11 +68,19 @@ public final class DhcpDaemon {
    * @throws IOException when dhcpd could not be started (the message holds its complaint)
    */
   public synchronized void serve(String config) throws IOException {
+    serve(config, List.of(iface));
+  }
+
+  /**
+   * As {@link #serve(String)}, listening on {@code interfaces} (MANAGED: every active network's
+   * bridge); a change of the interfaces restarts it too.
+   */
+  public synchronized void serve(String config, List<String> interfaces) throws IOException {
     if (config == null) {
       stop();
       return;
     }
-    if (config.equals(running) && !pids().isEmpty()) {
+    if (config.equals(running) && interfaces.equals(runningOn) && !pids().isEmpty()) {
       return;
     }
     stop();
@@ -96,7 +105,7 @@ public final class DhcpDaemon {
     if (user != null) {
       cmd.addAll(List.of("-user", user));
     }
-    cmd.add(iface);
+    cmd.addAll(interfaces);
     CommandResult r = runner.run(cmd, null, Duration.ofSeconds(30));
     if (!r.succeeded()) {
       running = null;
@@ -104,7 +113,8 @@ public final class DhcpDaemon {
           + complaint(r));
     }
     running = config;
-    LOG.info("dhcpd serving {} on {} (pid {})", confFile(), iface, pids());
+    runningOn = List.copyOf(interfaces);
+    LOG.info("dhcpd serving {} on {} (pid {})", confFile(), String.join(" ", interfaces), pids());
   }
 
   /** Stops the dhcpd of this configuration file, if one runs. */

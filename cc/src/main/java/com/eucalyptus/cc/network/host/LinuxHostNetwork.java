@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -108,15 +109,19 @@ public class LinuxHostNetwork implements HostNetwork {
   @Override
   public synchronized void apply(HostNetworkPlan plan) throws NetworkRefusal {
     String restoreInput;
-    AddressReconciler privateSide;
+    Map<String, AddressReconciler> routerSides = new LinkedHashMap<>();
     AddressReconciler publicSide;
     SavedTables now = currentTables();
     List<String[]> missingHooks = missingHooks(now);
     try {
       check(plan);
       restoreInput = RuleRenderer.render(plan, groupChains(now.table("filter")));
-      privateSide = AddressReconciler.of(addresses(plan.privateInterface()), routers(plan),
-          a -> AddressReconciler.inside(a, plan.subnet()));
+      // the routers' interfaces: the private one (every router in MANAGED-NOVLAN; none in
+      // MANAGED, which takes away those a MANAGED-NOVLAN CC left there) and each network's own
+      for (String dev : routerInterfaces(plan)) {
+        routerSides.put(dev, AddressReconciler.of(addresses(dev), routers(plan, dev),
+            a -> AddressReconciler.inside(a, plan.subnet())));
+      }
       Set<String> pool = new TreeSet<>(publicAdded);
       plan.publicAddresses().forEach(p -> pool.add(p.publicIp().strip()));
       publicSide = AddressReconciler.of(addresses(plan.publicInterface()), publics(plan),
@@ -131,16 +136,20 @@ public class LinuxHostNetwork implements HostNetwork {
       must(List.of("ip", "addr", "del", a, "dev", plan.publicInterface()));
       publicAdded.remove(AddressReconciler.address(a));
     }
-    for (String a : privateSide.remove()) {
-      must(List.of("ip", "addr", "del", a, "dev", plan.privateInterface()));
+    for (Map.Entry<String, AddressReconciler> side : routerSides.entrySet()) {
+      for (String a : side.getValue().remove()) {
+        must(List.of("ip", "addr", "del", a, "dev", side.getKey()));
+      }
     }
     restore(restoreInput);
     // after the restore: a jump needs its chain
     for (String[] h : missingHooks) {
       must(List.of("iptables", "-w", "-t", h[0], "-I", h[1], "1", "-j", h[2]));
     }
-    for (String a : privateSide.add()) {
-      must(List.of("ip", "addr", "add", a, "brd", "+", "dev", plan.privateInterface()));
+    for (Map.Entry<String, AddressReconciler> side : routerSides.entrySet()) {
+      for (String a : side.getValue().add()) {
+        must(List.of("ip", "addr", "add", a, "brd", "+", "dev", side.getKey()));
+      }
     }
     for (String a : publicSide.add()) {
       must(List.of("ip", "addr", "add", a, "dev", plan.publicInterface()));
@@ -165,6 +174,22 @@ public class LinuxHostNetwork implements HostNetwork {
     Set<String> r = new LinkedHashSet<>();
     RuleRenderer.activeNetworks(plan).values().forEach(n -> r.add(n.router() + "/" + n.block().prefix()));
     return r;
+  }
+
+  /** The routers that go on {@code dev}. */
+  static Set<String> routers(HostNetworkPlan plan, String dev) {
+    Set<String> r = new LinkedHashSet<>();
+    RuleRenderer.activeNetworks(plan).values().stream().filter(n -> plan.routerInterface(n.vlan()).equals(dev))
+        .forEach(n -> r.add(n.router() + "/" + n.block().prefix()));
+    return r;
+  }
+
+  /** The private interface, then each active network's router interface. */
+  static Set<String> routerInterfaces(HostNetworkPlan plan) {
+    Set<String> devs = new LinkedHashSet<>();
+    devs.add(plan.privateInterface());
+    RuleRenderer.activeNetworks(plan).values().forEach(n -> devs.add(plan.routerInterface(n.vlan())));
+    return devs;
   }
 
   /** Each assigned public address, as /32. */

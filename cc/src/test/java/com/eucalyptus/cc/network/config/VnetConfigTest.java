@@ -197,6 +197,16 @@ class VnetConfigTest {
   @Test
   void anUnknownModeIsRefusedAndNeverRunsAsAnother() {
     assertTrue(refusal(Map.of("VNET_MODE", "MANAGEDNOVLAN")).contains("VNET_MODE=\"MANAGEDNOVLAN\" is not a networking mode"));
-    assertTrue(refusal(Map.of("VNET_MODE", "MANAGED")).contains("not implemented yet"));
+  }
+
+  @Test
+  void managedNeedsWhatManagedNoVlanNeeds() {
+    Map<String, String> m = managed();
+    m.put("VNET_MODE", "MANAGED");
+    VnetConfig c = VnetConfig.parse(EucalyptusConf.of(m));
+    assertEquals(VnetMode.MANAGED, c.mode());
+    assertEquals(32, c.addrsPerNet());
+    m.remove("VNET_PUBLICIPS");
+    assertTrue(refusal(m).contains("VNET_PUBLICIPS is not set; it is needed in VNET_MODE=\"MANAGED\""), refusal(m));
   }
 }

@@ -47,6 +47,20 @@ public interface NetworkTransport {
    */
   int guestMtu();
 
+  /**
+   * This host's own address on the underlay (VNET_LOCALIP, by default the underlay interface's
+   * first IPv4 address), which the other hosts use as this one's peer address; null when the
+   * transport does not need one (vlan on an interface without an address).
+   */
+  default String localAddress() {
+    return null;
+  }
+
+  /** The UDP port the transport's peers listen on (vxlan: 4789), or 0 when it has none (vlan). */
+  default int port() {
+    return 0;
+  }
+
   /** A host-side command failed: the message names the command and its output. */
   final class TransportException extends Exception {
     public TransportException(String message) {

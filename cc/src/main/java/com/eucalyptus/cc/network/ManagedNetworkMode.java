@@ -7,6 +7,9 @@ import com.eucalyptus.cc.network.dhcp.DhcpDaemon;
 import com.eucalyptus.cc.network.dhcp.DhcpdConfig;
 import com.eucalyptus.cc.network.host.HostNetwork;
 import com.eucalyptus.cc.network.managed.AddressPlan;
+import com.eucalyptus.cc.network.managed.GroupLinks;
+import com.eucalyptus.cc.network.managed.SharedInterface;
+import com.eucalyptus.cc.network.managed.TransportBridges;
 import com.eucalyptus.cc.network.model.ActiveNetwork;
 import com.eucalyptus.cc.network.model.GroupRef;
 import com.eucalyptus.cc.network.model.HostNetworkPlan;
@@ -20,28 +23,34 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * VNET_MODE MANAGED-NOVLAN: every active security group has a block of the address plan (its
- * network index from the CLC); its instances keep the MAC the CLC gave them and get an address of
- * that block from the CC's dhcpd; the CC holds each block's router address, enforces the groups'
- * rules and maps the elastic IPs of VNET_PUBLICIPS (through {@link HostNetwork}); 169.254.169.254:80
- * leads to the CLC's metadata service. An instance is in exactly one group (a known limit of
- * 1.5.2).
+ * VNET_MODE MANAGED-NOVLAN and MANAGED, one implementation: every active security group has a
+ * block of the address plan (its network index from the CLC); its instances keep the MAC the CLC
+ * gave them and get an address of that block from the CC's dhcpd; the CC holds each block's
+ * router address, enforces the groups' rules and maps the elastic IPs of VNET_PUBLICIPS (through
+ * {@link HostNetwork}); 169.254.169.254:80 leads to the CLC's metadata service. An instance is in
+ * exactly one group (a known limit of 1.5.2). The modes differ only in where each network meets
+ * the CC ({@link GroupLinks}): MANAGED-NOVLAN puts every router on VNET_PRIVINTERFACE; MANAGED
+ * gives each network a bridge of its own, joined to the nodes by VNET_TRANSPORT, made before its
+ * router is added and taken away on StopNetwork.
  *
  * <p>All of it is one {@link NetworkState}: every change builds the next state, saves it, makes the
  * host match it ({@link HostNetwork#apply}) and rewrites dhcpd. If the host cannot be made to
  * match, the change is undone (the old state saved and applied again) and refused, so the CLC and
  * the CC never disagree about what was done.
  */
-public final class ManagedNoVlanMode implements NetworkMode {
-  private static final Logger LOG = LogManager.getLogger(ManagedNoVlanMode.class);
+public final class ManagedNetworkMode implements NetworkMode {
+  private static final Logger LOG = LogManager.getLogger(ManagedNetworkMode.class);
   /** The CLC's port for the metadata service (/latest/ on its EC2 port). */
   static final int METADATA_PORT = 8773;
   private final VnetConfig config;
@@ -50,27 +59,59 @@ public final class ManagedNoVlanMode implements NetworkMode {
   private final DhcpDaemon dhcpd;
   private final HostNetwork host;
   private final Path preload;
+  private final GroupLinks links;
   private NetworkState state = NetworkState.EMPTY;
   private HostNetworkPlan applied;
 
-  /** @param preload the administrator's iptables-preload file (var/run/eucalyptus/net/iptables-preload) */
-  public ManagedNoVlanMode(VnetConfig config, NetworkStateStore store, DhcpDaemon dhcpd, HostNetwork host, Path preload) {
+  /**
+   * MANAGED-NOVLAN.
+   *
+   * @param preload the administrator's iptables-preload file (var/run/eucalyptus/net/iptables-preload)
+   */
+  public ManagedNetworkMode(VnetConfig config, NetworkStateStore store, DhcpDaemon dhcpd, HostNetwork host, Path preload) {
+    this(config, store, dhcpd, host, preload, new SharedInterface(config.privateInterface()));
+  }
+
+  /** @param links where each network meets the CC: {@link SharedInterface} (MANAGED-NOVLAN), {@link TransportBridges} (MANAGED) */
+  public ManagedNetworkMode(VnetConfig config, NetworkStateStore store, DhcpDaemon dhcpd, HostNetwork host, Path preload,
+      GroupLinks links) {
+    this.links = Objects.requireNonNull(links);
     this.config = config;
     this.plan = new AddressPlan(config.subnet(), config.addrsPerNet());
     this.store = store;
     this.dhcpd = dhcpd;
-    this.host = Objects.requireNonNull(host, "MANAGED-NOVLAN needs the front end's host networking");
+    this.host = Objects.requireNonNull(host, "the MANAGED modes need the front end's host networking");
     this.preload = preload;
   }
 
   @Override
   public String name() {
-    return "MANAGED-NOVLAN";
+    return config.mode().confValue();
   }
 
   @Override
   public boolean startsNetworkOnNodes() {
     return true;
+  }
+
+  @Override
+  public boolean stopsNetworkOnNodes() {
+    return links.perNetworkOnNodes();
+  }
+
+  @Override
+  public synchronized boolean indexInUse(int vlan) {
+    return state.networks().containsValue(vlan);
+  }
+
+  @Override
+  public List<String> remoteHosts(String nodeHost) {
+    return links.remoteHosts(nodeHost);
+  }
+
+  @Override
+  public int remoteHostPort() {
+    return links.remoteHostPort();
   }
 
   /** Applies the iptables-preload file, then rebuilds everything from the saved state. */
@@ -113,8 +154,8 @@ public final class ManagedNoVlanMode implements NetworkMode {
     String cloud = config.cloudIp() != null ? config.cloudIp() : saved.cloudIp();
     NetworkState restored = new NetworkState(cloud, networks, saved.rules(), assignments, publicIps);
     commit(restored, true);
-    LOG.info("MANAGED-NOVLAN: {} network(s), {} instance address(es), {} public address(es) in use of {}; metadata to {}",
-        networks.size(), assignments.size(), publicIps.size(), config.publicIps().size(),
+    LOG.info("{}: {} network(s), {} instance address(es), {} public address(es) in use of {}; metadata to {}",
+        name(), networks.size(), assignments.size(), publicIps.size(), config.publicIps().size(),
         applied == null ? null : applied.metadataTarget());
   }
 
@@ -122,7 +163,7 @@ public final class ManagedNoVlanMode implements NetworkMode {
   public synchronized Instance admit(Instance instance) throws NetworkRefusal {
     List<String> groups = instance.groupNames();
     if (groups.size() > 1) {
-      throw new NetworkRefusal("InvalidParameterCombination", "in VNET_MODE MANAGED-NOVLAN an instance is in exactly "
+      throw new NetworkRefusal("InvalidParameterCombination", "in VNET_MODE " + name() + " an instance is in exactly "
           + "one security group (its network); " + instance.instanceId() + " asked for " + groups.size() + ": "
           + String.join(", ", groups));
     }
@@ -291,8 +332,14 @@ public final class ManagedNoVlanMode implements NetworkMode {
     // it which /32s on the public interface are the cloud's to take away
     List<PublicAssignment> pubs = config.publicIps().stream()
         .map(p -> new PublicAssignment(p, s.publicIps().get(p))).toList();
+    Map<Integer, String> routerInterfaces = new LinkedHashMap<>();
+    for (ActiveNetwork n : networks) {
+      if (!links.interfaceOf(n.vlan()).equals(config.privateInterface())) {
+        routerInterfaces.put(n.vlan(), links.interfaceOf(n.vlan()));
+      }
+    }
     return new HostNetworkPlan(config.subnet(), config.privateInterface(), config.publicInterface(), networks, rules,
-        pubs, metadataTarget(s.cloudIp(), networks));
+        pubs, metadataTarget(s.cloudIp(), networks), routerInterfaces);
   }
 
   /**
@@ -376,31 +423,59 @@ public final class ManagedNoVlanMode implements NetworkMode {
 
   /**
    * Makes {@code next} the state: saved first (so that a CC killed during the change restarts
-   * with it), then the host made to match, then dhcpd. If the host cannot be made to match, the
+   * with it), then the links of new networks made (all of them at start), the host made to match,
+   * the links of stopped networks taken away, then dhcpd. If the host cannot be made to match, the
    * previous state is saved and applied again and the change is refused.
    */
   private void commit(NetworkState next, boolean force) throws NetworkRefusal {
     NetworkState before = state;
     save(next);
-    HostNetworkPlan p = hostPlan(next);
-    if (force || !p.equals(applied)) {
-      try {
+    Set<Integer> added = new TreeSet<>(next.networks().values());
+    if (!force) {
+      added.removeAll(before.networks().values());
+    }
+    try {
+      for (int vlan : added) {
+        links.ensure(vlan);
+      }
+      HostNetworkPlan p = hostPlan(next);
+      if (force || !p.equals(applied)) {
         host.apply(p);
         applied = p;
-      } catch (NetworkRefusal | RuntimeException e) {
-        LOG.error("the front end's network could not be set up: {}", e.getMessage());
-        if (!force) {
-          undo(before);
-        }
-        throw e instanceof NetworkRefusal r ? r : new NetworkRefusal("the front end's network could not be set up: "
-            + e.getMessage(), e);
+      }
+    } catch (NetworkRefusal | RuntimeException e) {
+      LOG.error("the front end's network could not be set up: {}", e.getMessage());
+      if (!force) {
+        undo(before, added);
+      }
+      throw e instanceof NetworkRefusal r ? r : new NetworkRefusal("the front end's network could not be set up: "
+          + e.getMessage(), e);
+    }
+    Set<Integer> gone = new TreeSet<>(before.networks().values());
+    gone.removeAll(next.networks().values());
+    for (int vlan : gone) {
+      try {
+        links.remove(vlan);
+      } catch (NetworkRefusal e) {
+        // the network is stopped all the same; what is left of it carries nothing the CC serves
+        LOG.error("network {} is stopped, but its link is left on the front end: {}", vlan, e.getMessage());
       }
     }
     state = next;
     serveDhcp(next);
   }
 
-  private void undo(NetworkState before) {
+  /** Back to {@code before}: its state saved and applied, the links made for the refused change taken away. */
+  private void undo(NetworkState before, Set<Integer> added) {
+    for (int vlan : added) {
+      if (!before.networks().containsValue(vlan)) {
+        try {
+          links.remove(vlan);
+        } catch (NetworkRefusal e) {
+          LOG.error("and network {}'s link could not be taken away: {}", vlan, e.getMessage());
+        }
+      }
+    }
     try {
       save(before);
       HostNetworkPlan p = hostPlan(before);
@@ -421,14 +496,17 @@ public final class ManagedNoVlanMode implements NetworkMode {
 
   private void serveDhcp(NetworkState s) {
     List<DhcpdConfig.Subnet> subnets = new ArrayList<>();
+    Set<String> interfaces = new LinkedHashSet<>();
+    int mtu = s.networks().isEmpty() ? 0 : links.guestMtu();
     s.networks().values().stream().sorted().forEach(vlan -> {
       Ipv4Block b = safeBlock(vlan);
-      subnets.add(new DhcpdConfig.Subnet(b, b.address(1), Ipv4Block.format(b.broadcast()), config.dns()));
+      subnets.add(new DhcpdConfig.Subnet(b, b.address(1), Ipv4Block.format(b.broadcast()), config.dns(), mtu));
+      interfaces.add(links.interfaceOf(vlan));
     });
     List<DhcpdConfig.Host> hosts = s.assignments().values().stream().map(a -> new DhcpdConfig.Host(a.mac(), a.ip()))
         .toList();
     try {
-      dhcpd.serve(DhcpdConfig.render(subnets, hosts));
+      dhcpd.serve(DhcpdConfig.render(subnets, hosts, links.oneSegment()), List.copyOf(interfaces));
     } catch (IOException e) {
       // the instances still run; without dhcpd they get no address, which the log must say loudly
       LOG.error("the guests' DHCP server is not serving: {}", e.getMessage());

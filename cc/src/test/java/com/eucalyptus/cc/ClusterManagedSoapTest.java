@@ -1,0 +1,161 @@
+package com.eucalyptus.cc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eucalyptus.cc.network.RecordingHostNetwork;
+import com.eucalyptus.cc.network.RecordingTransport;
+import com.eucalyptus.runtime.config.EucaPaths;
+import com.eucalyptus.runtime.config.EucalyptusConf;
+import com.eucalyptus.runtime.crypto.CertificateAuthority;
+import com.eucalyptus.runtime.crypto.Pem;
+import com.eucalyptus.runtime.soap.KeySource;
+import com.eucalyptus.runtime.soap.SoapClients;
+import com.eucalyptus.runtime.soap.SoapServer;
+import com.eucalyptus.runtime.soap.WsSecurityKeys;
+import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
+import com.eucalyptus.wsdl.cc.types.*;
+import com.eucalyptus.wsdl.nc.EucalyptusNCMessageReceiverInOut;
+import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.axis2.context.MessageContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * VNET_MODE=MANAGED over the real signed CC service, in front of two signed stand-in nodes (at
+ * 127.0.0.1 and 127.0.0.2, two addresses of this host): StartNetwork sends each node
+ * ncStartNetwork with the CC's VNET_LOCALIP and the other node as remoteHosts and the VXLAN port;
+ * the CC's own bridge gets both nodes as peers and holds the router; dhcpd's configuration hands
+ * out the guests' MTU; StopNetwork takes the bridge away and sends ncStopNetwork to both nodes.
+ * The transport and the host networking are recording stand-ins (what the CC asks of them is what
+ * is checked here); the real ones are ManagedNamespaceTest's.
+ */
+class ClusterManagedSoapTest {
+  static Path home;
+  static Path keys;
+  static final StandInNc nodeA = new StandInNc(4096, 80, 8, 0, 0);
+  static final StandInNc nodeB = new StandInNc(4096, 80, 8, 0, 0);
+  static final RecordingHostNetwork host = new RecordingHostNetwork();
+  static final RecordingTransport transport = new RecordingTransport("10.9.0.1");
+  static final List<SoapServer> nodes = new ArrayList<>();
+  static ClusterControllerMain.Running cc;
+  static String base;
+
+  static SoapServer node(StandInNc nc) throws Exception {
+    SoapServer s = new SoapServer(ClusterControllerSoapTest.freePort(),
+        KeySource.files(keys, "node-pk.pem", "node-cert.pem", "cluster-cert.pem"));
+    s.addService(EucalyptusNCStub.class.getResourceAsStream("/wsdl/eucalyptus_nc.wsdl"), "EucalyptusNC",
+        new EucalyptusNCMessageReceiverInOut() {
+          @Override
+          protected Object getTheImplementationObject(MessageContext mc) {
+            return nc;
+          }
+        });
+    s.start();
+    nodes.add(s);
+    return s;
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    home = Files.createTempDirectory("euca-cc-managed-test");
+    EucaPaths paths = EucaPaths.at(home);
+    paths.ensureVarDirs();
+    keys = paths.keysDir();
+    CertificateAuthority.Issued cloud = CertificateAuthority.newSelfSigned("CN=cloud, OU=Eucalyptus, O=Cloud, C=US");
+    CertificateAuthority ca = new CertificateAuthority(cloud.certificate(), cloud.keyPair().getPrivate());
+    Pem.writeCertificate(keys.resolve("cloud-cert.pem"), cloud.certificate());
+    Pem.writePrivateKey(keys.resolve("cloud-pk.pem"), cloud.keyPair().getPrivate());
+    for (String who : new String[] {"cluster", "node"}) {
+      CertificateAuthority.Issued i = ca.issue("CN=" + who + ", OU=Eucalyptus, O=Cloud, C=US");
+      Pem.writeCertificate(keys.resolve(who + "-cert.pem"), i.certificate());
+      Pem.writePrivateKey(keys.resolve(who + "-pk.pem"), i.keyPair().getPrivate());
+    }
+    int a = node(nodeA).port();
+    int b = node(nodeB).port();
+    Map<String, String> conf = new HashMap<>();
+    int port = ClusterControllerSoapTest.freePort();
+    conf.put("CC_PORT", String.valueOf(port));
+    conf.put("NODES", "127.0.0.1:" + a + " 127.0.0.2:" + b);
+    conf.put("NC_POLLING_FREQUENCY", "1");
+    conf.put("VNET_MODE", "MANAGED");
+    conf.put("VNET_TRANSPORT", "vxlan");
+    conf.put("VNET_INTERFACE", "eth0");
+    conf.put("VNET_DHCPDAEMON", "/bin/true");
+    conf.put("VNET_SUBNET", "10.1.0.0");
+    conf.put("VNET_NETMASK", "255.255.255.0");
+    conf.put("VNET_DNS", "10.0.0.53");
+    conf.put("VNET_ADDRSPERNET", "32");
+    conf.put("VNET_PUBLICIPS", "192.0.2.10-192.0.2.11");
+    cc = ClusterControllerMain.start(paths, EucalyptusConf.of(conf), host, transport);
+    base = "http://127.0.0.1:" + port + "/axis2/services/";
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cc != null) {
+      cc.stop();
+    }
+    nodes.forEach(SoapServer::stop);
+  }
+
+  static EucalyptusCCStub client() throws Exception {
+    return SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(), base + "EucalyptusCC"),
+        WsSecurityKeys.load(keys, "cloud-pk.pem", "cloud-cert.pem", "cluster-cert.pem"), Duration.ofSeconds(60));
+  }
+
+  static StopNetwork stopNetwork(String user, String group, int vlan) {
+    StopNetworkType t = new StopNetworkType();
+    t.setCorrelationId("test");
+    t.setUserId(user);
+    t.setNetName(group);
+    t.setVlan(vlan);
+    StopNetwork r = new StopNetwork();
+    r.setStopNetwork(t);
+    return r;
+  }
+
+  @Test
+  void aNetworkIsMeshedAcrossTheCcAndTheNodesAndTakenDownEverywhere() throws Exception {
+    EucalyptusCCStub cc = client();
+    assertTrue(cc.startNetwork(ClusterNetworkSoapTest.startNetwork("alice", "web", 2)).getStartNetworkResponse()
+        .get_return());
+    // each node: the CC's own underlay address, then the other node; the VXLAN port
+    assertEquals(List.of("2 10.9.0.1 127.0.0.2 :4789"), nodeA.networkPeers);
+    assertEquals(List.of("2 10.9.0.1 127.0.0.1 :4789"), nodeB.networkPeers);
+    // the CC's own bridge: every node is a peer, and the router is on the bridge
+    assertEquals(List.of("ensure 2 127.0.0.1 127.0.0.2"), transport.calls);
+    assertEquals("eucabr2", host.last().routerInterface(2));
+    assertEquals("eth0", host.last().privateInterface());
+
+    RunInstancesResponseType ran = cc.runInstances(ClusterNetworkSoapTest.run(1, 2, "web")).getRunInstancesResponse();
+    assertTrue(ran.get_return(), ran.getStatusMessage());
+    assertEquals("10.1.0.66", ran.getInstances()[0].getNetParams().getPrivateIp());
+    String dhcp = Files.readString(home.resolve("var/run/eucalyptus/net/euca-dhcp.conf"));
+    assertTrue(dhcp.contains("subnet 10.1.0.64 netmask 255.255.255.224 {") && dhcp.contains("option interface-mtu 1450;")
+        && !dhcp.contains("shared-network"), dhcp);
+
+    // a StopNetwork naming another group's index leaves that network alone, here and on the nodes
+    assertTrue(cc.startNetwork(ClusterNetworkSoapTest.startNetwork("bob", "db", 3)).getStartNetworkResponse()
+        .get_return());
+    assertTrue(cc.stopNetwork(stopNetwork("alice", "web", 3)).getStopNetworkResponse().get_return());
+    assertEquals(List.of(), nodeA.networksStopped);
+    assertEquals(List.of("ensure 2 127.0.0.1 127.0.0.2", "ensure 3 127.0.0.1 127.0.0.2"), transport.calls);
+    transport.calls.remove(1);
+
+    assertTrue(cc.stopNetwork(stopNetwork("alice", "web", 2)).getStopNetworkResponse().get_return());
+    assertEquals(List.of(2), nodeA.networksStopped);
+    assertEquals(List.of(2), nodeB.networksStopped);
+    assertEquals(List.of("ensure 2 127.0.0.1 127.0.0.2", "remove 2"), transport.calls);
+    assertFalse(host.last().routerInterfaces().containsKey(2), "no router left for network 2");
+  }
+}
