@@ -33,6 +33,11 @@ public final class InternetHost implements AutoCloseable {
   /** Unpacks Debian's busybox-static package (the test image's) for its ping: this host has no other. */
   public void useBusybox(Path busyboxDeb) {
     Path into = dir.resolve("busybox");
+    try {
+      Files.createDirectories(into);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Shell.run(Map.of(), "dpkg-deb", "-x", busyboxDeb.toString(), into.toString()).assertOk();
     busybox = into.resolve("bin/busybox");
   }
