@@ -497,13 +497,24 @@ class ManagedIT {
     return current(bob, b.id()).publicIp();
   }
 
-  /** A command run in the guest A1 through ssh from the internet host (its exit code and output). */
+  /**
+   * A command run in the guest A1 through ssh from the internet host (its exit code and output).
+   * A connection that ssh itself could not make (exit 255) is tried again for TAKES_EFFECT: a
+   * public address just given back to A1 (the elastic one moved away) takes a moment to answer.
+   */
   Shell.Result inA1(String command) {
-    return internet.ssh(aliceKey, a1Public(), command);
+    return inGuest(aliceKey, alice, a1.id(), command);
   }
 
   Shell.Result inB(String command) {
-    return internet.ssh(bobKey, bPublic(), command);
+    return inGuest(bobKey, bob, b.id(), command);
+  }
+
+  Shell.Result inGuest(Path key, Credentials owner, String id, String command) {
+    return await(TAKES_EFFECT, "an ssh connection to " + id, id, () -> {
+      Shell.Result r = internet.ssh(key, current(owner, id).publicIp(), command);
+      return r.exitCode() == 255 ? null : r;
+    });
   }
 
   static String sha1(Path file) {
