@@ -17,6 +17,7 @@ import com.eucalyptus.cc.scheduling.NodePicker;
 import com.eucalyptus.cc.service.ClusterInstances;
 import com.eucalyptus.cc.service.ClusterService;
 import com.eucalyptus.cc.service.GatherLogService;
+import com.eucalyptus.cc.service.NodeNetworkResync;
 import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.daemon.Daemon;
 import com.eucalyptus.runtime.config.BadConfigurationException;
@@ -185,6 +186,10 @@ public final class ClusterControllerMain {
     }
     InstanceTable table = new InstanceTable();
     nodes.addPollListener(new InstancePoller(ncClient, table, network));
+    if (network.stopsNetworkOnNodes()) {
+      // MANAGED: a node back from down (or first heard of) gets every network with its peers
+      nodes.addPollListener(new NodeNetworkResync(nodes, ncClient, network));
+    }
     InstanceLauncher launcher = new InstanceLauncher(nodes, new NodePicker(nodes, sched.newScheduler()), ncClient, table);
     ClusterService cluster = new ClusterService(nodes, DESCRIBE_RESOURCES_WAIT,
         new ClusterInstances(table, launcher, ncClient, network), ncClient);

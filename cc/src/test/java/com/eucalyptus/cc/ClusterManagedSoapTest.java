@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * 127.0.0.1 and 127.0.0.2, two addresses of this host): StartNetwork sends each node
  * ncStartNetwork with the CC's VNET_LOCALIP and the other node as remoteHosts and the VXLAN port;
  * the CC's own bridge gets both nodes as peers and holds the router; dhcpd's configuration hands
- * out the guests' MTU; StopNetwork takes the bridge away and sends ncStopNetwork to both nodes.
+ * out the guests' MTU; a CC started again re-sends every network to each node at its first poll;
+ * StopNetwork takes the bridge away and sends ncStopNetwork to both nodes.
  * The transport and the host networking are recording stand-ins (what the CC asks of them is what
  * is checked here); the real ones are ManagedNamespaceTest's.
  */
@@ -49,6 +50,7 @@ class ClusterManagedSoapTest {
   static final List<SoapServer> nodes = new ArrayList<>();
   static ClusterControllerMain.Running cc;
   static String base;
+  static Map<String, String> conf;
 
   static SoapServer node(StandInNc nc) throws Exception {
     SoapServer s = new SoapServer(ClusterControllerSoapTest.freePort(),
@@ -82,7 +84,7 @@ class ClusterManagedSoapTest {
     }
     int a = node(nodeA).port();
     int b = node(nodeB).port();
-    Map<String, String> conf = new HashMap<>();
+    conf = new HashMap<>();
     int port = ClusterControllerSoapTest.freePort();
     conf.put("CC_PORT", String.valueOf(port));
     conf.put("NODES", "127.0.0.1:" + a + " 127.0.0.2:" + b);
@@ -129,9 +131,10 @@ class ClusterManagedSoapTest {
     EucalyptusCCStub cc = client();
     assertTrue(cc.startNetwork(ClusterNetworkSoapTest.startNetwork("alice", "web", 2)).getStartNetworkResponse()
         .get_return());
-    // each node: the CC's own underlay address, then the other node; the VXLAN port
-    assertEquals(List.of("2 10.9.0.1 127.0.0.2 :4789"), nodeA.networkPeers);
-    assertEquals(List.of("2 10.9.0.1 127.0.0.1 :4789"), nodeB.networkPeers);
+    // each node: the CC's own underlay address, then the other node; the VXLAN port (sent twice
+    // when StartNetwork's own refresh is the new CC's first poll of the node: idempotent)
+    assertEquals(List.of("2 10.9.0.1 127.0.0.2 :4789"), nodeA.networkPeers.stream().distinct().toList());
+    assertEquals(List.of("2 10.9.0.1 127.0.0.1 :4789"), nodeB.networkPeers.stream().distinct().toList());
     // the CC's own bridge: every node is a peer, and the router is on the bridge
     assertEquals(List.of("ensure 2 127.0.0.1 127.0.0.2"), transport.calls);
     assertEquals("eucabr2", host.last().routerInterface(2));
@@ -151,6 +154,30 @@ class ClusterManagedSoapTest {
     assertEquals(List.of(), nodeA.networksStopped);
     assertEquals(List.of("ensure 2 127.0.0.1 127.0.0.2", "ensure 3 127.0.0.1 127.0.0.2"), transport.calls);
     transport.calls.remove(1);
+
+    // a CC started again (same saved state) makes every network again and, at its first poll of
+    // each node, sends it ncStartNetwork for every active network without any StartNetwork
+    Map<String, String> again = new HashMap<>(conf);
+    again.put("CC_PORT", String.valueOf(ClusterControllerSoapTest.freePort()));
+    RecordingTransport transport2 = new RecordingTransport("10.9.0.1");
+    int sentA = nodeA.networkPeers.size();
+    int sentB = nodeB.networkPeers.size();
+    ClusterControllerMain.Running restarted = ClusterControllerMain.start(EucaPaths.at(home), EucalyptusConf.of(again),
+        new RecordingHostNetwork(), transport2);
+    try {
+      assertEquals(List.of("ensure 2 127.0.0.1 127.0.0.2", "ensure 3 127.0.0.1 127.0.0.2"), transport2.calls);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while ((nodeA.networkPeers.size() < sentA + 2 || nodeB.networkPeers.size() < sentB + 2)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(List.of("2 10.9.0.1 127.0.0.2 :4789", "3 10.9.0.1 127.0.0.2 :4789"),
+          nodeA.networkPeers.subList(sentA, nodeA.networkPeers.size()));
+      assertEquals(List.of("2 10.9.0.1 127.0.0.1 :4789", "3 10.9.0.1 127.0.0.1 :4789"),
+          nodeB.networkPeers.subList(sentB, nodeB.networkPeers.size()));
+    } finally {
+      restarted.stop();
+    }
 
     assertTrue(cc.stopNetwork(stopNetwork("alice", "web", 2)).getStopNetworkResponse().get_return());
     assertEquals(List.of(2), nodeA.networksStopped);

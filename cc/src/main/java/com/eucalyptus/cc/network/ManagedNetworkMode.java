@@ -100,6 +100,11 @@ public final class ManagedNetworkMode implements NetworkMode {
   }
 
   @Override
+  public synchronized List<Integer> activeIndexes() {
+    return state.networks().values().stream().sorted().toList();
+  }
+
+  @Override
   public synchronized boolean indexInUse(int vlan) {
     return state.networks().containsValue(vlan);
   }

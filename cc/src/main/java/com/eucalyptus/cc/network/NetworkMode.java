@@ -63,6 +63,11 @@ public interface NetworkMode extends InstancePoller.AddressLearner {
     return false;
   }
 
+  /** The indexes of the active networks (the MANAGED modes; empty in the others). */
+  default List<Integer> activeIndexes() {
+    return List.of();
+  }
+
   /** Whether an active network here has index {@code vlan}. */
   default boolean indexInUse(int vlan) {
     return false;

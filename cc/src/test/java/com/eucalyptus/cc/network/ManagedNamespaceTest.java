@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * eucabr2 (not on VNET_PRIVINTERFACE), dhcpd answers across the mesh with the group's address
  * and interface-mtu 1450, the guest reaches the router with full-size packets; a CC killed and
  * started again rebuilds without making the bridge or the VXLAN again; StopNetwork takes them
- * away. The machine's own iptables are compared before and after. Needs root, iptables,
- * isc-dhcp-server, busybox-static.
+ * away; a router a MANAGED-NOVLAN CC left on VNET_PRIVINTERFACE is taken away. The machine's own
+ * iptables are compared before and after. Needs root, iptables, isc-dhcp-server, busybox-static.
  */
 class ManagedNamespaceTest {
   static final String FE = "cc-mgd-" + UUID.randomUUID().toString().substring(0, 8);
@@ -157,9 +157,12 @@ class ManagedNamespaceTest {
 
   @Test
   void aGuestOnANodeGetsItsAddressAndMtuFromTheCcAcrossTheVxlanMesh() throws Exception {
+    // a router a MANAGED-NOVLAN CC left on the private interface
+    sh("ip", "-n", FE, "addr", "add", "10.129.0.97/27", "dev", "und0");
     ManagedNetworkMode cc = cc();
     assertEquals("MANAGED", cc.name());
     cc.start();
+    assertFalse(sh("ip", "-n", FE, "-4", "addr", "show", "dev", "und0").contains("10.129.0.97"), "taken away");
     cc.startNetwork("alice", "default", 2, "127.0.0.1");
     assertEquals(List.of("10.81.0.1"), cc.remoteHosts("10.81.0.2"), "the node is told the CC's own address");
     assertEquals(4789, cc.remoteHostPort());
