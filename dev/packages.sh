@@ -5,7 +5,8 @@
 # Tests: python3-boto, awscli and s3cmd are the real clients the acceptance tests drive;
 # postgresql is the real server the persistence tests start; fdisk (sfdisk -J) and libxml2-utils
 # (xmllint, for virt-xml-validate) read back the NC's disk layouts and domain XML; iptables
-# makes the metadata redirect inside InstancesIT's site-router namespace (never the host's).
+# makes the metadata redirect inside InstancesIT's site-router namespace (never the host's);
+# tcpdump watches a MANAGED group's bridge in ManagedIT (no frames of another group on it).
 # The guests' network (STATIC and MANAGED-NOVLAN, dev/quickstart's mode): isc-dhcp-server is the
 # CC's DHCP server (VNET_DHCPDAEMON=/usr/sbin/dhcpd; the CC runs it with its own config, the
 # package's service is not used) and iptables its security groups, elastic IPs and metadata
@@ -19,7 +20,7 @@ EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qem
   curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs python3
   isc-dhcp-server iptables"
 EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli s3cmd postgresql openssh-server
-  fdisk libxml2-utils iptables busybox-static"
+  fdisk libxml2-utils iptables busybox-static tcpdump"
 
 # install_packages PKG... : installs what is missing, non-interactively, once.
 install_packages() {

@@ -12,6 +12,7 @@ import com.eucalyptus.itests.support.CloudInstallation.Credentials;
 import com.eucalyptus.itests.support.Ec2Clients;
 import com.eucalyptus.itests.support.FrontEndNetwork;
 import com.eucalyptus.itests.support.GuestHost;
+import com.eucalyptus.itests.support.GuestNetworkFacts;
 import com.eucalyptus.itests.support.InstancesBoto;
 import com.eucalyptus.itests.support.InstancesBoto.Instance;
 import com.eucalyptus.itests.support.InternetHost;
@@ -63,8 +64,7 @@ class NetworkIT {
   /** How long a rule change, an association or a restart may take to show from the outside. */
   static final Duration TAKES_EFFECT = Duration.ofSeconds(20);
   static final int ADDRS_PER_NET = 32;
-  static final Pattern READY = Pattern.compile("EUCA-TEST-IMAGE-READY instance-id=(\\S+) ip=(\\S+) key-fingerprint=(\\S+)"
-      + " user-data-sha1=(\\S+) user-data=(.*)");
+  static final Pattern READY = GuestNetworkFacts.READY;
   /** The line the guests' user data prints: what the guest read from the metadata service itself. */
   static final Pattern METADATA = Pattern.compile("EUCA-NET-MD instance-id=(\\S*) local-ipv4=(\\S*) public-ipv4=(\\S*)"
       + " key-fingerprint=(\\S*)");
@@ -286,14 +286,11 @@ class NetworkIT {
   }
 
   static Instance describe(Credentials c, String id) {
-    return InstancesBoto.describe(ec2, c).stream().filter(i -> i.id().equals(id)).findFirst().orElse(null);
+    return GuestNetworkFacts.describe(ec2, c, id);
   }
 
   static String console(Credentials c, String id) {
-    Shell.Result r = InstancesBoto.run(ec2, c, "console", id).assertOk();
-    String out = r.stdout();
-    int nl = out.indexOf('\n');
-    return nl < 0 ? "" : out.substring(nl + 1);
+    return GuestNetworkFacts.console(ec2, c, id);
   }
 
   static <T> T await(Duration limit, String what, String id, Supplier<T> check) {
@@ -335,8 +332,7 @@ class NetworkIT {
   }
 
   static String tailLines(String text, int n) {
-    List<String> l = text.lines().filter(x -> !x.isBlank()).toList();
-    return String.join(" | ", l.subList(Math.max(0, l.size() - n), l.size()));
+    return GuestNetworkFacts.tailLines(text, n);
   }
 
   /** The CC's dhcpd configuration (docs/network.md: var/run/eucalyptus/net/euca-dhcp.conf). */
@@ -360,23 +356,15 @@ class NetworkIT {
 
   /** The MAC of the guest's NIC as libvirt has it, and the bridge it is on ("mac bridge"). */
   static String domainInterface(String id) {
-    String out = GuestHost.virsh("domiflist", id).stdout();
-    return out.lines().map(String::trim).filter(l -> l.contains(":") && !l.startsWith("Interface")).map(l -> {
-      String[] f = l.split("\\s+");
-      return f[f.length - 1].toLowerCase() + " " + f[2];
-    }).findFirst().orElse("(none: " + out.replace('\n', ' ') + ")");
+    return GuestNetworkFacts.domainInterface(id);
   }
 
   static long ipValue(String ip) {
-    long v = 0;
-    for (String p : ip.split("\\.")) {
-      v = v * 256 + Long.parseLong(p);
-    }
-    return v;
+    return GuestNetworkFacts.ipValue(ip);
   }
 
   static String ipOf(long v) {
-    return (v >> 24 & 255) + "." + (v >> 16 & 255) + "." + (v >> 8 & 255) + "." + (v & 255);
+    return GuestNetworkFacts.ipOf(v);
   }
 
   /** The address's block of ADDRS_PER_NET in the subnet: its index (network index = vlan). */
@@ -403,11 +391,7 @@ class NetworkIT {
 
   /** A key pair made by CreateKeyPair, its private half saved for ssh; returns the file. */
   static Path createKey(Credentials c, String name) throws IOException {
-    Shell.Result key = boto(c, "create-key", name).assertOk();
-    Path file = work.resolve(name + ".pem");
-    Files.writeString(file, key.stdout().substring(key.stdout().indexOf('\n') + 1));
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return file;
+    return GuestNetworkFacts.createKey(ec2, c, name, work);
   }
 
   static String md5FingerprintOf(Path privateKey) throws IOException {

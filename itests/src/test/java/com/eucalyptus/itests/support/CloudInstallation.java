@@ -33,6 +33,8 @@ public final class CloudInstallation implements AutoCloseable {
   private final List<String> started = new ArrayList<>();
   /** Daemons whose init.d script runs inside a network namespace (ip netns exec), by daemon name. */
   private final Map<String, String> namespaces = new HashMap<>();
+  /** More environment for one daemon's init.d script, by daemon name (e.g. EUCA_CONF for a node's own file). */
+  private final Map<String, Map<String, String>> daemonEnv = new HashMap<>();
 
   private CloudInstallation(Path source, Path home) {
     this.source = source;
@@ -109,10 +111,18 @@ public final class CloudInstallation implements AutoCloseable {
 
   /** The init.d script with more environment, e.g. EUCA_CONF for a second NC on this host. */
   public Shell.Result initd(String daemon, String verb, Map<String, String> extraEnv) {
+    return initdIn(namespaces.get(daemon), daemon, verb, extraEnv);
+  }
+
+  /**
+   * The init.d script of {@code daemon} run inside network namespace {@code ns} (null: the
+   * host's own) whatever {@link #runIn} says: a second NC on a node of its own, for example.
+   */
+  public Shell.Result initdIn(String ns, String daemon, String verb, Map<String, String> extraEnv) {
     Map<String, String> all = new HashMap<>(env);
+    all.putAll(daemonEnv.getOrDefault(daemon, Map.of()));
     all.putAll(extraEnv);
     List<String> cmd = new ArrayList<>();
-    String ns = namespaces.get(daemon);
     if (ns != null) {
       // the script, and the JVM it starts, run in the namespace: a front end on a host of its own
       cmd.addAll(List.of("ip", "netns", "exec", ns));
@@ -131,6 +141,14 @@ public final class CloudInstallation implements AutoCloseable {
     } else {
       namespaces.put(daemon, ns);
     }
+  }
+
+  /**
+   * From now on the init.d script of {@code daemon} runs with {@code extraEnv} as well, e.g.
+   * EUCA_CONF when the node has a configuration file of its own (empty: none).
+   */
+  public void envFor(String daemon, Map<String, String> extraEnv) {
+    daemonEnv.put(daemon, Map.copyOf(extraEnv));
   }
 
   /** The pid in var/run/eucalyptus/{@code pidFileName} (e.g. eucalyptus-cc.pid). */

@@ -37,6 +37,12 @@ import java.util.Random;
  * ({@link #addClcHost}): linked to the front end (10.243.K.1 CLC, .2 front end), routing
  * everything through it, and the root namespace routes the CLC's link through the front end too
  * (the NC fetches images from the CLC's Walrus).
+ *
+ * <p>For MANAGED ({@link #addUnderlay}, {@link #addSecondNode}, {@link #addStandInGuest}) the
+ * bridge becomes the private network's switch between the front end and the nodes, with
+ * 10.244.K.0/24 on it (the root namespace .1 on the bridge, the front end .2, a second node's
+ * namespace .3 on a veth port); the groups' own bridges, eucabr&lt;vlan&gt;, are the daemons' to
+ * make. {@link #close} deletes those namespaces too.
  */
 public final class FrontEndNetwork implements AutoCloseable {
   private final String run = HexFormat.of().formatHex(new byte[] {(byte) new Random().nextInt(), (byte) new Random().nextInt()});
@@ -80,7 +86,23 @@ public final class FrontEndNetwork implements AutoCloseable {
   public final String clcAddress = "10.243." + k + ".1";
   private final String clcFrontAddress = "10.243." + k + ".2";
 
+  /**
+   * MANAGED's private network between the front end and the nodes ({@link #addUnderlay}): the
+   * bridge above, used as the switch, with 10.244.K.0/24 on it. The root namespace (node 1) is
+   * .1 on the bridge itself, the front end .2 on its private interface, a second node .3.
+   */
+  public final String underlayPrefix = "10.244." + k + ".";
+  public final String nodeUnderlay = underlayPrefix + "1";
+  public final String frontUnderlay = underlayPrefix + "2";
+  public final String node2Underlay = underlayPrefix + "3";
+  /** The second node's namespace ({@link #addSecondNode}): an NC of its own, no libvirtd. */
+  public final String node2 = "euca-it-n2-" + run;
+  private final String node2Host = "eun2" + run + "h";
+  /** The second node's leg on the switch (its VNET_INTERFACE). */
+  public final String node2If = "eun2" + run + "n";
+
   private final List<String> undo = new ArrayList<>();
+  private final List<String> extraNamespaces = new ArrayList<>();
   private boolean clcHostMade;
 
   private FrontEndNetwork() {
@@ -164,6 +186,76 @@ public final class FrontEndNetwork implements AutoCloseable {
     c.put("VNET_PUBLICIPS", "10.242." + k + ".10-10.242." + k + ".17 10.242." + k + ".20");
     c.put("VNET_CLOUDIP", rootTransit);
     return c;
+  }
+
+  /**
+   * MANAGED's keys for the CC (the front end): the groups' networks carried by {@code transport}
+   * ("vlan" or "vxlan") over the private interface, whose underlay address is VNET_LOCALIP. No
+   * VNET_BRIDGE: each network has its own bridge, eucabr&lt;vlan&gt;. Needs {@link #addUnderlay}.
+   */
+  public Map<String, String> managedConf(String transport) {
+    Map<String, String> c = new LinkedHashMap<>(managedNoVlanConf());
+    c.put("VNET_MODE", "MANAGED");
+    c.put("VNET_TRANSPORT", transport);
+    c.put("VNET_LOCALIP", frontUnderlay);
+    c.remove("VNET_BRIDGE");
+    return c;
+  }
+
+  /**
+   * A node's own keys in MANAGED: {@code cc}'s (the same mode, transport and subnet) with the
+   * node's interface on the switch and its underlay address.
+   */
+  public static Map<String, String> managedNodeConf(Map<String, String> cc, String nodeInterface, String nodeAddress) {
+    Map<String, String> c = new LinkedHashMap<>(cc);
+    c.put("VNET_INTERFACE", nodeInterface);
+    c.put("VNET_PRIVINTERFACE", nodeInterface);
+    c.put("VNET_LOCALIP", nodeAddress);
+    return c;
+  }
+
+  /**
+   * MANAGED's private network: the bridge becomes the switch between the front end and the nodes,
+   * with an underlay address for the root namespace (node 1, on the bridge) and for the front end
+   * (on its private interface). The guests are no longer on it: each group gets eucabr&lt;vlan&gt;.
+   */
+  public void addUnderlay() {
+    sh("ip", "addr", "add", nodeUnderlay + "/24", "dev", bridge);
+    in(frontEnd, "ip", "addr", "add", frontUnderlay + "/24", "dev", privFront).assertOk();
+  }
+
+  /**
+   * A second node: a namespace of its own with a leg on the switch ({@link #node2If},
+   * {@link #node2Underlay}); libvirtd runs only in the root namespace, so its NC uses libvirt's
+   * test driver, but its network side (bridges, VXLAN, fdb) is real, made by that NC.
+   */
+  public void addSecondNode() {
+    sh("ip", "netns", "add", node2);
+    extraNamespaces.add(node2);
+    in(node2, "ip", "link", "set", "lo", "up").assertOk();
+    sh("ip", "link", "add", node2Host, "type", "veth", "peer", "name", node2If);
+    undo.add(0, "ip link del " + node2Host);
+    sh("ip", "link", "set", node2Host, "master", bridge, "up");
+    sh("ip", "link", "set", node2If, "netns", node2);
+    in(node2, "ip", "addr", "add", node2Underlay + "/24", "dev", node2If).assertOk();
+    in(node2, "ip", "link", "set", node2If, "up").assertOk();
+  }
+
+  /**
+   * A stand-in guest on the second node: a namespace whose eth0 is a veth port of {@code bridge}
+   * in {@link #node2}, with {@code addressWithPrefix} (e.g. 10.240.K.93/27). Returns its namespace.
+   */
+  public String addStandInGuest(String bridgeOnNode2, String addressWithPrefix) {
+    String ns = "euca-it-g2-" + run;
+    String hostEnd = "eung" + run + "h";
+    sh("ip", "netns", "add", ns);
+    extraNamespaces.add(ns);
+    in(ns, "ip", "link", "set", "lo", "up").assertOk();
+    in(node2, "ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", ns).assertOk();
+    in(node2, "ip", "link", "set", hostEnd, "master", bridgeOnNode2, "up").assertOk();
+    in(ns, "ip", "addr", "add", addressWithPrefix, "dev", "eth0").assertOk();
+    in(ns, "ip", "link", "set", "eth0", "up").assertOk();
+    return ns;
   }
 
   /** The STATIC mode's keys: the admin's router (see {@link #addStaticRouter}) and a MAC map of two pairs. */
@@ -311,6 +403,9 @@ public final class FrontEndNetwork implements AutoCloseable {
           .append("] neigh=[").append(flat(inet("ip", "neigh").stdout())).append("]");
       sb.append(" | root: bridge ports=[").append(flat(Shell.run(Map.of(), "bridge", "link", "show").stdout()
           .lines().filter(l -> l.contains(bridge)).reduce("", (a, b) -> a + " " + b))).append("]");
+      for (String ns : extraNamespaces) {
+        sb.append(" | ").append(ns).append(": addr=[").append(flat(in(ns, "ip", "-br", "addr").stdout())).append("]");
+      }
       if (clcHostMade) {
         sb.append(" | clc ").append(clcNamespace).append(": addr=[").append(flat(in(clcNamespace, "ip", "-br", "addr").stdout()))
             .append("]");
@@ -331,7 +426,8 @@ public final class FrontEndNetwork implements AutoCloseable {
     Shell.run(Map.of(), "ip", "-o", "link", "show").stdout().lines().filter(l -> l.contains(run)).forEach(left::add);
     Shell.run(Map.of(), "ip", "netns", "list").stdout().lines().filter(l -> l.contains(run)).forEach(left::add);
     Shell.run(Map.of(), "ip", "route").stdout().lines()
-        .filter(l -> l.startsWith(subnet + "/") || l.startsWith("10.243." + k + ".")).forEach(left::add);
+        .filter(l -> l.startsWith(subnet + "/") || l.startsWith("10.243." + k + ".") || l.startsWith(underlayPrefix))
+        .forEach(left::add);
     return left;
   }
 
@@ -350,6 +446,7 @@ public final class FrontEndNetwork implements AutoCloseable {
     if (clcHostMade) {
       namespaces.add(clcNamespace);
     }
+    namespaces.addAll(extraNamespaces);
     for (String ns : namespaces) {
       endProcessesIn(ns);
     }

@@ -33,8 +33,18 @@ public final class InternetHost implements AutoCloseable {
   /** Unpacks Debian's busybox-static package (the test image's) for its ping: this host has no other. */
   public void useBusybox(Path busyboxDeb) {
     Path into = dir.resolve("busybox");
+    try {
+      Files.createDirectories(into);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Shell.run(Map.of(), "dpkg-deb", "-x", busyboxDeb.toString(), into.toString()).assertOk();
     busybox = into.resolve("bin/busybox");
+  }
+
+  /** The busybox unpacked by {@link #useBusybox} (its ping and arping serve other namespaces too). */
+  public Path busybox() {
+    return busybox;
   }
 
   /** One ICMP echo request to {@code ip} from the internet host; true when the echo reply came within 2 s. */
@@ -47,6 +57,44 @@ public final class InternetHost implements AutoCloseable {
   /** ssh root@ip command, BatchMode, 6 s to connect; exit 255 when no connection could be made. */
   public Shell.Result ssh(Path key, String ip, String command) {
     return Shell.run(sshCommand(key, ip, command), Map.of(), null, Duration.ofSeconds(40));
+  }
+
+  /** ssh root@ip command with {@code input} as its standard input (a file sent into the guest, as scp would). */
+  public Shell.Result sshWithInput(Path key, String ip, String command, Path input) {
+    return transfer(sshCommand(key, ip, command), input, null);
+  }
+
+  /** ssh root@ip command, its standard output saved to {@code output} byte for byte (a file read from the guest). */
+  public Shell.Result sshToFile(Path key, String ip, String command, Path output) {
+    return transfer(sshCommand(key, ip, command), null, output);
+  }
+
+  private static Shell.Result transfer(List<String> cmd, Path input, Path output) {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.redirectInput(input == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null")) : ProcessBuilder.Redirect.from(
+        input.toFile()));
+    try {
+      Path out = output != null ? output : Files.createTempFile("euca-it-ssh-", ".out");
+      Path err = Files.createTempFile("euca-it-ssh-", ".err");
+      pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+      Process p = pb.start();
+      if (!p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("timed out after 3 minutes: " + String.join(" ", cmd));
+      }
+      String stdout = output != null ? "(saved in " + output + ", " + Files.size(output) + " bytes)" : Files.readString(out);
+      Shell.Result r = new Shell.Result(List.copyOf(cmd), p.exitValue(), stdout, Files.readString(err));
+      Files.deleteIfExists(err);
+      if (output == null) {
+        Files.deleteIfExists(out);
+      }
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private List<String> sshCommand(Path key, String ip, String command) {
