@@ -284,6 +284,23 @@ class VolumesIT {
         () -> Files.exists(Path.of("/proc/" + pid)) ? null : Boolean.TRUE);
   }
 
+  /**
+   * kill -9 of the CLC the moment {@code now} holds (polled every {@code every}, a minute at
+   * most): the moment must be caught, not a second later, so this is a tight loop of its own.
+   */
+  static void killClcWhen(Supplier<Boolean> now, Duration every, String what) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!now.get()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting for " + what + diag());
+      }
+      Thread.sleep(every.toMillis());
+    }
+    long pid = cloud.pid("eucalyptus-cloud.pid");
+    Shell.run(Map.of(), "kill", "-9", String.valueOf(pid)).assertOk();
+    await(Duration.ofSeconds(30), "the CLC (pid " + pid + ") gone", () -> Files.exists(Path.of("/proc/" + pid)) ? null : true);
+  }
+
   static void awaitApi() {
     await(Duration.ofSeconds(120), "the CLC's API after its restart", () -> boto(admin, "describe").exitCode() == 0 ? true : null);
   }
@@ -514,9 +531,8 @@ class VolumesIT {
     Process create = new ProcessBuilder("/usr/bin/python3", Ec2Clients.script("volumes_boto.py").toString(), EC2, admin.accessKey(),
         admin.secretKey(), "create", "2", ZONE).redirectErrorStream(true).start();
     String beforeFiles = listing(volumesDir);
-    await(Duration.ofSeconds(30), "CreateVolume to reach the backend or answer",
-        () -> !listing(volumesDir).equals(beforeFiles) || !create.isAlive() ? true : null);
-    kill9("eucalyptus-cloud.pid");
+    killClcWhen(() -> !listing(volumesDir).equals(beforeFiles) || !create.isAlive(), Duration.ofMillis(2),
+        "CreateVolume to reach the backend or answer");
     create.waitFor();
     String createSaid = new String(create.getInputStream().readAllBytes());
     System.out.println("VolumesIT: CreateVolume answered before the kill -9: " + createSaid.strip() + "; files "
@@ -530,9 +546,8 @@ class VolumesIT {
     List<String> disksBefore = shellA.blockDevices();
     Process attach = new ProcessBuilder("/usr/bin/python3", Ec2Clients.script("volumes_boto.py").toString(), EC2,
         admin.accessKey(), admin.secretKey(), "attach", vol, guestA, "/dev/sdd").redirectErrorStream(true).start();
-    await(Duration.ofSeconds(60), "AttachVolume's export to start or the call to answer",
-        () -> NbdExports.of(vol) != null || !attach.isAlive() ? true : null);
-    kill9("eucalyptus-cloud.pid");
+    killClcWhen(() -> NbdExports.of(vol) != null || !attach.isAlive(), Duration.ofMillis(20),
+        "AttachVolume's export to start or the call to answer");
     attach.waitFor();
     System.out.println("VolumesIT: AttachVolume answered before the kill -9: "
         + new String(attach.getInputStream().readAllBytes()).strip());
