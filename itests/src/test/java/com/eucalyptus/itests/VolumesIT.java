@@ -302,7 +302,9 @@ class VolumesIT {
   }
 
   static void awaitApi() {
-    await(Duration.ofSeconds(120), "the CLC's API after its restart", () -> boto(admin, "describe").exitCode() == 0 ? true : null);
+    // DescribeAvailabilityZones: the volume actions may be off (DISABLE_EBS)
+    await(Duration.ofSeconds(120), "the CLC's API after its restart",
+        () -> Ec2Clients.boto(EC2, admin, "2", "zones").exitCode() == 0 ? true : null);
   }
 
   /** The volume's file in the backend's folder (its name holds the id), or null. */
