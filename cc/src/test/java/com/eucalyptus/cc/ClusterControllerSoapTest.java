@@ -118,6 +118,8 @@ class ClusterControllerSoapTest {
   void emptyTheNodes() throws Exception {
     ncA.instances.clear();
     ncB.instances.clear();
+    ncA.volumeCalls.clear();
+    ncB.volumeCalls.clear();
     ncA.refuseRuns = false;
     if (nodeA == null) {
       nodeA = startNode(portA, ncA);
@@ -330,6 +332,72 @@ class ClusterControllerSoapTest {
     // the node no longer reports it: gone from the CC's answer
     assertEquals(0, describeInstances(cc, onB).length);
     assertEquals(1, describeInstances(cc).length);
+  }
+
+  static AttachVolumeResponseType attach(EucalyptusCCStub cc, String instanceId, String volumeId, String remoteDev)
+      throws Exception {
+    AttachVolumeType t = new AttachVolumeType();
+    t.setCorrelationId("attach");
+    t.setUserId("alice");
+    t.setInstanceId(instanceId);
+    t.setVolumeId(volumeId);
+    t.setRemoteDev(remoteDev);
+    t.setLocalDev("/dev/sdb");
+    AttachVolume r = new AttachVolume();
+    r.setAttachVolume(t);
+    return cc.attachVolume(r).getAttachVolumeResponse();
+  }
+
+  @Test
+  void attachAndDetachVolumeGoToTheInstancesNodeAndDescribeInstancesCarriesItsVolumes() throws Exception {
+    EucalyptusCCStub cc = cc(rrBase);
+    CcInstanceType[] placed = cc.runInstances(run(2, 2)).getRunInstancesResponse().getInstances();
+    String onB = Arrays.stream(placed).filter(i -> i.getServiceTag().equals(nodeUrl(portB))).findFirst().orElseThrow()
+        .getInstanceId();
+    String remote = "nbd://storage.example:10811/vol-5A5A0001";
+    AttachVolumeResponseType a = attach(cc, onB, "vol-5A5A0001", remote);
+    assertTrue(a.get_return(), a.getStatusMessage());
+    assertEquals(0, ncA.volumeCalls.size(), "only the instance's node is asked");
+    assertEquals(1, ncB.volumeCalls.size());
+    com.eucalyptus.wsdl.nc.types.NcAttachVolumeType sent = (com.eucalyptus.wsdl.nc.types.NcAttachVolumeType) ncB.volumeCalls.get(0);
+    assertEquals(onB, sent.getInstanceId());
+    assertEquals("vol-5A5A0001", sent.getVolumeId());
+    assertEquals(remote, sent.getRemoteDev());
+    assertEquals("/dev/sdb", sent.getLocalDev());
+
+    VolumeType[] volumes = describeInstances(cc, onB)[0].getVolumes();
+    assertEquals(1, volumes.length);
+    assertEquals("vol-5A5A0001", volumes[0].getVolumeId());
+    assertEquals(remote, volumes[0].getRemoteDev());
+    assertEquals("/dev/sdb", volumes[0].getLocalDev());
+    assertEquals("attached", volumes[0].getState());
+
+    // the node's refusal comes back as return=false with its "Code: message"
+    AttachVolumeResponseType twice = attach(cc, onB, "vol-5A5A0001", remote);
+    assertFalse(twice.get_return());
+    assertTrue(twice.getStatusMessage().startsWith("VolumeInUse: "), twice.getStatusMessage());
+    // an instance the cluster does not know never reaches a node
+    AttachVolumeResponseType unknown = attach(cc, "i-DEADBEEF", "vol-5A5A0002", remote);
+    assertFalse(unknown.get_return());
+    assertTrue(unknown.getStatusMessage().startsWith("InvalidInstanceID.NotFound: "), unknown.getStatusMessage());
+    AttachVolumeResponseType noDev = attach(cc, onB, "vol-5A5A0003", " ");
+    assertFalse(noDev.get_return());
+    assertTrue(noDev.getStatusMessage().startsWith("InvalidParameterValue: remoteDev"), noDev.getStatusMessage());
+    assertEquals(2, ncB.volumeCalls.size(), "neither reached the node");
+
+    DetachVolumeType d = new DetachVolumeType();
+    d.setInstanceId(onB);
+    d.setVolumeId("vol-5A5A0001");
+    d.setRemoteDev(remote);
+    d.setLocalDev("/dev/sdb");
+    d.setForce(true);
+    DetachVolume dr = new DetachVolume();
+    dr.setDetachVolume(d);
+    assertTrue(cc.detachVolume(dr).getDetachVolumeResponse().get_return());
+    com.eucalyptus.wsdl.nc.types.NcDetachVolumeType detached = (com.eucalyptus.wsdl.nc.types.NcDetachVolumeType) ncB.volumeCalls.get(2);
+    assertEquals("vol-5A5A0001", detached.getVolumeId());
+    assertTrue(detached.getForce());
+    assertEquals(null, describeInstances(cc, onB)[0].getVolumes());
   }
 
   @Test

@@ -25,6 +25,8 @@ final class StandInNc implements EucalyptusNCSkeletonInterface {
   final Map<String, InstanceType> instances = new ConcurrentHashMap<>();
   final List<String> reboots = new java.util.concurrent.CopyOnWriteArrayList<>();
   volatile boolean refuseRuns;
+  /** every ncAttachVolume/ncDetachVolume as it arrived */
+  final List<Object> volumeCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** the network indexes ncStartNetwork was called with */
   final List<Integer> networksStarted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -145,14 +147,54 @@ final class StandInNc implements EucalyptusNCSkeletonInterface {
     return r;
   }
 
+  /**
+   * Records the call and reports the volume attached in the instance's volumes, as an NC does; an
+   * instance it does not run, or a volume attached already, is refused with the NC's wording.
+   */
   @Override
   public NcAttachVolumeResponse ncAttachVolume(NcAttachVolume request) {
-    throw new UnsupportedOperationException("not part of this stand-in");
+    NcAttachVolumeType in = request.getNcAttachVolume();
+    volumeCalls.add(in);
+    InstanceType i = instances.get(in.getInstanceId());
+    if (i == null) {
+      throw new IllegalArgumentException("InvalidInstanceID.NotFound: no instance " + in.getInstanceId() + " on this node");
+    }
+    synchronized (i) {
+      if (i.getVolumes() != null && java.util.Arrays.stream(i.getVolumes()).anyMatch(v -> v.getVolumeId().equals(in.getVolumeId()))) {
+        throw new IllegalStateException("VolumeInUse: volume " + in.getVolumeId() + " is already attached on " + in.getInstanceId());
+      }
+      VolumeType v = new VolumeType();
+      v.setVolumeId(in.getVolumeId());
+      v.setRemoteDev(in.getRemoteDev());
+      v.setLocalDev(in.getLocalDev());
+      v.setState("attached");
+      i.addVolumes(v);
+    }
+    NcAttachVolumeResponseType out = new NcAttachVolumeResponseType();
+    out.set_return(true);
+    NcAttachVolumeResponse r = new NcAttachVolumeResponse();
+    r.setNcAttachVolumeResponse(out);
+    return r;
   }
 
   @Override
   public NcDetachVolumeResponse ncDetachVolume(NcDetachVolume request) {
-    throw new UnsupportedOperationException("not part of this stand-in");
+    NcDetachVolumeType in = request.getNcDetachVolume();
+    volumeCalls.add(in);
+    InstanceType i = instances.get(in.getInstanceId());
+    if (i == null) {
+      throw new IllegalArgumentException("InvalidInstanceID.NotFound: no instance " + in.getInstanceId() + " on this node");
+    }
+    synchronized (i) {
+      VolumeType[] left = i.getVolumes() == null ? new VolumeType[0]
+          : java.util.Arrays.stream(i.getVolumes()).filter(v -> !v.getVolumeId().equals(in.getVolumeId())).toArray(VolumeType[]::new);
+      i.setVolumes(left.length == 0 ? null : left);
+    }
+    NcDetachVolumeResponseType out = new NcDetachVolumeResponseType();
+    out.set_return(true);
+    NcDetachVolumeResponse r = new NcDetachVolumeResponse();
+    r.setNcDetachVolumeResponse(out);
+    return r;
   }
 
   @Override

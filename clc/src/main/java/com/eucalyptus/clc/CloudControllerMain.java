@@ -10,6 +10,14 @@ import com.eucalyptus.clc.api.actions.ImageActions;
 import com.eucalyptus.clc.api.actions.KeyPairActions;
 import com.eucalyptus.clc.api.actions.SecurityGroupActions;
 import com.eucalyptus.clc.api.actions.InstanceActions;
+import com.eucalyptus.clc.api.actions.VolumeActions;
+import com.eucalyptus.clc.compute.volumes.HeldVolumesCheck;
+import com.eucalyptus.clc.compute.volumes.VolumeManager;
+import com.eucalyptus.clc.compute.volumes.VolumeSettings;
+import com.eucalyptus.clc.compute.volumes.Volumes;
+import com.eucalyptus.storage.backend.VolumeBackend;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import com.eucalyptus.clc.compute.addresses.AddressPool;
 import com.eucalyptus.clc.compute.addresses.AddressSettings;
 import com.eucalyptus.clc.compute.addresses.HeldAddressesCheck;
@@ -145,9 +153,22 @@ public final class CloudControllerMain implements AutoCloseable {
     poller.alsoEachRound(networks::releaseUnused); // groups whose last instance ended unseen (say, while the CLC was down)
     instancePoller.addressBook(addresses::book);
     accounts.addDeletionCheck(new HeldAddressesCheck(addresses));
+    BlockStorage storage = BlockStorage.start(conf, properties);
+    ExecutorService volumeMaker = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "volume-create");
+      t.setDaemon(true);
+      return t;
+    });
+    Volumes volumeStore = new Volumes(db);
+    accounts.addDeletionCheck(new HeldVolumesCheck(volumeStore));
+    VolumeManager volumes = new VolumeManager(volumeStore, instances, clusters, clusterClient, storage.backend(),
+        storage::problem, () -> VolumeSettings.of(properties), volumeMaker, System::currentTimeMillis);
+    volumes.recover(); // before any request: what a killed CLC left half-way
+    poller.alsoEachRound(volumes::settleRound);
     instancePoller.onEnded(ended -> {
       addresses.instancesEnded(ended);
       networks.releaseUnused();
+      volumes.instancesEnded(ended);
     });
     Launcher launcher = new Launcher(instances, clusters, clusterClient, new CapacityLedger(clusters::countedAt),
         poller::pollAll, instancePoller::wake, System::currentTimeMillis, networks, addresses);
@@ -159,6 +180,7 @@ public final class CloudControllerMain implements AutoCloseable {
     actions.addAll(new InstanceActions(instances, launcher, new Images(db), new KeyPairs(db), groups,
         clusters, clusterClient, properties, instancePoller::wake, conf.getInt("CLOUD_PORT", 8773)).all());
     actions.addAll(ImageActions.create(db, accounts, walrus.bundles()).all());
+    actions.addAll(new VolumeActions(volumes).all());
     Ec2QueryServlet ec2 = new Ec2QueryServlet(new QueryAuthenticator(accounts), actions,
         () -> properties.get(SystemProperties.DNS_DOMAIN));
     Server server = new Server(conf.getInt("CLOUD_PORT", 8773));

@@ -20,6 +20,8 @@ import com.eucalyptus.nc.images.WalrusImageClient;
 import com.eucalyptus.nc.images.WalrusRequestSigner;
 import com.eucalyptus.nc.instances.InstanceManager;
 import com.eucalyptus.nc.instances.InstanceSettings;
+import com.eucalyptus.nc.instances.InstanceVolumes;
+import com.eucalyptus.nc.volumes.NbdClientCredentials;
 import com.eucalyptus.nc.network.NodeNetwork;
 import com.eucalyptus.runtime.config.BadConfigurationException;
 import com.eucalyptus.runtime.crypto.Pem;
@@ -93,7 +95,8 @@ public final class NodeControllerMain {
    * NC_CACHE_SIZE (MB, 99999), SWAP_SIZE (MB, 512), MANUAL_INSTANCES_CLEANUP (N), VNET_BRIDGE,
    * NC_TEARDOWN_RETENTION (seconds an ended instance is still reported, 180), VNET_MODE (SYSTEM,
    * STATIC or MANAGED-NOVLAN; anything else, MANAGED included, stops the NC with a
-   * {@link BadConfigurationException} naming it; STATIC and MANAGED-NOVLAN need VNET_BRIDGE).
+   * {@link BadConfigurationException} naming it; STATIC and MANAGED-NOVLAN need VNET_BRIDGE),
+   * NC_VOLUME_DETACH_WAIT (seconds a detach waits for the guest to release the disk, 20).
    */
   public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
     // checked first: a mode the NC does not know must not get as far as the hypervisor
@@ -123,8 +126,19 @@ public final class NodeControllerMain {
     NodeResources resources = new NodeResources(hypervisor, instancePath,
         new NodeResources.Limits(conf.getInt("MAX_MEM", 0), conf.getInt("MAX_CORES", 0), conf.getInt("MAX_DISK", 0)), instances);
     int port = conf.getInt("NC_PORT", 8775);
+    NbdClientCredentials nbdTls = new NbdClientCredentials(paths.keysDir(), NbdClientCredentials.QEMU_CONF);
+    if (type != HypervisorType.XEN) {
+      // only checked here: the credentials are written when a volume is attached (NCs started for other work leave them)
+      String tlsProblem = nbdTls.problem();
+      if (tlsProblem != null) {
+        // not fatal: instances run without volumes; each attach checks again and refuses with the reason
+        LogManager.getLogger(NodeControllerMain.class).warn("volumes cannot be attached: {}", tlsProblem);
+      }
+    }
+    InstanceVolumes volumes = new InstanceVolumes(instances, nbdTls::ensure,
+        Duration.ofSeconds(conf.getInt("NC_VOLUME_DETACH_WAIT", 20)));
     NodeService service = new NodeService(resources, instances,
-        "http://" + localHostName() + ":" + port + "/axis2/services/EucalyptusNC", network);
+        "http://" + localHostName() + ":" + port + "/axis2/services/EucalyptusNC", network, volumes);
     KeySource keys = conf.getBoolean("ENABLE_WS_SECURITY", true)
         ? KeySource.files(paths.keysDir(), "node-pk.pem", "node-cert.pem", "cluster-cert.pem") : null;
     SoapServer server;

@@ -70,6 +70,8 @@ class GuestBootTest {
   static URI ramdisk;
   static URI root;
   static final List<String> domains = new ArrayList<>();
+  /** the cloud's CA (cloud-cert.pem, copied to nodes as euca_conf --synckeys does), which issued the node's keys */
+  static CertificateAuthority.Issued cloud;
   /**
    * How long a guest may take from ncRunInstance to Extant (images fetched, disks built, domain
    * started; about 5 s here once libvirtd's QEMU capabilities are cached). Generous for a slower
@@ -103,8 +105,9 @@ class GuestBootTest {
     paths.ensureVarDirs();
     // the NC logs as the daemon does, into nc.log: a failed wait quotes it
     DaemonLogging.init("nc", paths.logDir(), "INFO");
-    CertificateAuthority.Issued cloud = CertificateAuthority.newSelfSigned("CN=cloud, OU=Eucalyptus, O=Cloud, C=US");
+    cloud = CertificateAuthority.newSelfSigned("CN=cloud, OU=Eucalyptus, O=Cloud, C=US");
     CertificateAuthority ca = new CertificateAuthority(cloud.certificate(), cloud.keyPair().getPrivate());
+    Pem.writeCertificate(paths.keysDir().resolve("cloud-cert.pem"), cloud.certificate());
     for (String who : new String[] {"cluster", "node"}) {
       CertificateAuthority.Issued i = ca.issue("CN=" + who + ", OU=Eucalyptus, O=Cloud, C=US");
       Pem.writeCertificate(paths.keysDir().resolve(who + "-cert.pem"), i.certificate());

@@ -9,18 +9,29 @@ import java.util.List;
  * ({@code serviceTag} = the NC's URL), the state its NC last reported ("Pending", "Extant",
  * "Teardown"), the addresses learnt for it, and when its NC last reported it ({@code lastSeen};
  * null until the first report). {@code placedAt} is when this CC placed it (null for an instance
- * learnt from an NC's report): a node poll sent before then cannot know it yet.
+ * learnt from an NC's report): a node poll sent before then cannot know it yet. {@code volumes}
+ * are the ones its NC last reported.
  */
 public record Instance(String instanceId, String reservationId, String ownerId, String imageId, String kernelId,
     String ramdiskId, VmType vmType, String keyName, Instant launchTime, String stateName, String privateMac,
     String publicMac, int vlan, String privateIp, String publicIp, String serviceTag, String userData,
-    String launchIndex, List<String> groupNames, Instant lastSeen, Instant placedAt) {
+    String launchIndex, List<String> groupNames, Instant lastSeen, Instant placedAt, List<AttachedVolume> volumes) {
 
   /** The address shown until one is learnt, as the original showed it. */
   public static final String NO_ADDRESS = "0.0.0.0";
 
+  /** An instance without volumes (as RunInstances places it). */
+  public Instance(String instanceId, String reservationId, String ownerId, String imageId, String kernelId,
+      String ramdiskId, VmType vmType, String keyName, Instant launchTime, String stateName, String privateMac,
+      String publicMac, int vlan, String privateIp, String publicIp, String serviceTag, String userData,
+      String launchIndex, List<String> groupNames, Instant lastSeen, Instant placedAt) {
+    this(instanceId, reservationId, ownerId, imageId, kernelId, ramdiskId, vmType, keyName, launchTime, stateName, privateMac,
+        publicMac, vlan, privateIp, publicIp, serviceTag, userData, launchIndex, groupNames, lastSeen, placedAt, List.of());
+  }
+
   public Instance {
     groupNames = groupNames == null ? List.of() : List.copyOf(groupNames);
+    volumes = volumes == null ? List.of() : List.copyOf(volumes);
     privateIp = blankToNone(privateIp);
     publicIp = blankToNone(publicIp);
   }
@@ -36,37 +47,38 @@ public record Instance(String instanceId, String reservationId, String ownerId, 
   public Instance withState(String state) {
     return new Instance(instanceId, reservationId, ownerId, imageId, kernelId, ramdiskId, vmType, keyName, launchTime,
         state, privateMac, publicMac, vlan, privateIp, publicIp, serviceTag, userData, launchIndex, groupNames, lastSeen,
-        placedAt);
+        placedAt, volumes);
   }
 
   public Instance withAddresses(String priv, String pub) {
     return new Instance(instanceId, reservationId, ownerId, imageId, kernelId, ramdiskId, vmType, keyName, launchTime,
         stateName, privateMac, publicMac, vlan, priv, pub, serviceTag, userData, launchIndex, groupNames, lastSeen,
-        placedAt);
+        placedAt, volumes);
   }
 
   /** This instance with the MAC (sent as both public and private MAC) and addresses its network mode gave it. */
   public Instance withNetwork(String mac, String priv, String pub) {
     return new Instance(instanceId, reservationId, ownerId, imageId, kernelId, ramdiskId, vmType, keyName, launchTime,
-        stateName, mac, mac, vlan, priv, pub, serviceTag, userData, launchIndex, groupNames, lastSeen, placedAt);
+        stateName, mac, mac, vlan, priv, pub, serviceTag, userData, launchIndex, groupNames, lastSeen, placedAt, volumes);
   }
 
   /** This instance as placed on {@code serviceTag} at {@code when}. */
   public Instance placedOn(String tag, Instant when) {
     return new Instance(instanceId, reservationId, ownerId, imageId, kernelId, ramdiskId, vmType, keyName, launchTime,
         stateName, privateMac, publicMac, vlan, privateIp, publicIp, tag, userData, launchIndex, groupNames, lastSeen,
-        when);
+        when, volumes);
   }
 
   public Instance seenAt(Instant when) {
     return new Instance(instanceId, reservationId, ownerId, imageId, kernelId, ramdiskId, vmType, keyName, launchTime,
         stateName, privateMac, publicMac, vlan, privateIp, publicIp, serviceTag, userData, launchIndex, groupNames, when,
-        placedAt);
+        placedAt, volumes);
   }
 
   /**
    * This report of the instance's node laid over what the CC knew: the node's values where it gave
-   * one, the CC's where it did not (the node's VM type has no name, for one).
+   * one, the CC's where it did not (the node's VM type has no name, for one). The volumes are
+   * always the node's: it reports all of them.
    */
   public Instance reportedOver(Instance known) {
     if (known == null) {
@@ -83,7 +95,7 @@ public record Instance(String instanceId, String reservationId, String ownerId, 
         or(privateMac, known.privateMac()), or(publicMac, known.publicMac()), vlan != 0 ? vlan : known.vlan(),
         hasAddress() ? privateIp : known.privateIp(), hasAddress() ? publicIp : known.publicIp(), serviceTag,
         or(userData, known.userData()), or(launchIndex, known.launchIndex()),
-        groupNames.isEmpty() ? known.groupNames() : groupNames, lastSeen, placedAt);
+        groupNames.isEmpty() ? known.groupNames() : groupNames, lastSeen, placedAt, volumes);
   }
 
   private static <T> T or(T mine, T theirs) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The instance operations of one NC (ncRunInstance, ncDescribeInstances, ncTerminateInstance,
- * ncRebootInstance, ncGetConsoleOutput). The SOAP implementation is
+ * ncRebootInstance, ncGetConsoleOutput, ncAttachVolume, ncDetachVolume). The SOAP implementation is
  * {@link com.eucalyptus.cc.nodes.SoapNodeClient}.
  */
 public interface NodeInstanceClient {
@@ -23,6 +23,14 @@ public interface NodeInstanceClient {
 
   /** The console log, base64 as the NC encodes it, and when it was last written (null if unknown). */
   ConsoleOutput getConsoleOutput(NodeEndpoint node, String instanceId) throws Exception;
+
+  /** Hot-plugs the volume's export into the instance; a refusal is an exception with the node's reason. */
+  void attachVolume(NodeEndpoint node, String instanceId, String volumeId, String remoteDev, String localDev)
+      throws Exception;
+
+  /** Unplugs the volume ({@code force}: even when the guest does not release it in time). */
+  void detachVolume(NodeEndpoint node, String instanceId, String volumeId, String remoteDev, String localDev,
+      boolean force) throws Exception;
 
   record ConsoleOutput(String base64, java.time.Instant timestamp) {
   }

@@ -1,5 +1,6 @@
 package com.eucalyptus.cc.nodes;
 
+import com.eucalyptus.cc.instances.AttachedVolume;
 import com.eucalyptus.cc.instances.Instance;
 import com.eucalyptus.cc.instances.NodeInstanceClient;
 import com.eucalyptus.cc.resources.ResourceCalculator.VmType;
@@ -8,6 +9,10 @@ import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
 import com.eucalyptus.wsdl.nc.types.EucalyptusMessage;
 import com.eucalyptus.wsdl.nc.types.InstanceType;
+import com.eucalyptus.wsdl.nc.types.NcAttachVolume;
+import com.eucalyptus.wsdl.nc.types.NcAttachVolumeType;
+import com.eucalyptus.wsdl.nc.types.NcDetachVolume;
+import com.eucalyptus.wsdl.nc.types.NcDetachVolumeType;
 import com.eucalyptus.wsdl.nc.types.NcDescribeInstances;
 import com.eucalyptus.wsdl.nc.types.NcDescribeInstancesResponseType;
 import com.eucalyptus.wsdl.nc.types.NcDescribeInstancesType;
@@ -31,6 +36,7 @@ import com.eucalyptus.wsdl.nc.types.NcTerminateInstanceResponseType;
 import com.eucalyptus.wsdl.nc.types.NcTerminateInstanceType;
 import com.eucalyptus.wsdl.nc.types.NetConfigType;
 import com.eucalyptus.wsdl.nc.types.VirtualMachineType;
+import com.eucalyptus.wsdl.nc.types.VolumeType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -208,6 +214,39 @@ public final class SoapNodeClient implements NodeClient, NodeInstanceClient, Nod
     });
   }
 
+  @Override
+  public void attachVolume(NodeEndpoint node, String instanceId, String volumeId, String remoteDev, String localDev)
+      throws Exception {
+    call(node, stub -> {
+      NcAttachVolumeType t = header(new NcAttachVolumeType(), null);
+      t.setInstanceId(instanceId);
+      t.setVolumeId(volumeId);
+      t.setRemoteDev(remoteDev);
+      t.setLocalDev(localDev);
+      NcAttachVolume req = new NcAttachVolume();
+      req.setNcAttachVolume(t);
+      check(stub.ncAttachVolume(req).getNcAttachVolumeResponse(), "ncAttachVolume");
+      return null;
+    });
+  }
+
+  @Override
+  public void detachVolume(NodeEndpoint node, String instanceId, String volumeId, String remoteDev, String localDev,
+      boolean force) throws Exception {
+    call(node, stub -> {
+      NcDetachVolumeType t = header(new NcDetachVolumeType(), null);
+      t.setInstanceId(instanceId);
+      t.setVolumeId(volumeId);
+      t.setRemoteDev(remoteDev == null ? "" : remoteDev);
+      t.setLocalDev(localDev == null ? "" : localDev);
+      t.setForce(force);
+      NcDetachVolume req = new NcDetachVolume();
+      req.setNcDetachVolume(t);
+      check(stub.ncDetachVolume(req).getNcDetachVolumeResponse(), "ncDetachVolume");
+      return null;
+    });
+  }
+
   /** The NC's instanceType as the CC's record; the node's own VM type has no name. */
   static Instance fromNode(InstanceType it, NodeEndpoint node) {
     VirtualMachineType vm = it.getInstanceType();
@@ -219,7 +258,19 @@ public final class SoapNodeClient implements NodeClient, NodeInstanceClient, Nod
         net == null ? null : net.getPrivateMacAddress(), net == null ? null : net.getPublicMacAddress(),
         net == null || !net.isVlanSpecified() ? 0 : net.getVlan(), net == null ? null : net.getPrivateIp(),
         net == null ? null : net.getPublicIp(), node.url(), it.getUserData(), it.getLaunchIndex(),
-        it.getGroupNames() == null ? List.of() : nonNull(it.getGroupNames()), null, null);
+        it.getGroupNames() == null ? List.of() : nonNull(it.getGroupNames()), null, null, volumes(it.getVolumes()));
+  }
+
+  private static List<AttachedVolume> volumes(VolumeType[] reported) {
+    List<AttachedVolume> out = new ArrayList<>();
+    if (reported != null) {
+      for (VolumeType v : reported) {
+        if (v != null && v.getVolumeId() != null) {
+          out.add(new AttachedVolume(v.getVolumeId(), v.getRemoteDev(), v.getLocalDev(), v.getState()));
+        }
+      }
+    }
+    return out;
   }
 
   private static List<String> nonNull(String[] a) {

@@ -30,8 +30,8 @@ import org.apache.logging.log4j.Logger;
  * The EucalyptusCC operations. Resources, instances, networks and public addresses are answered
  * (the network operations by the VNET_MODE's {@link com.eucalyptus.cc.network.NetworkMode}; a
  * refusal is {@code return=false} with statusMessage "Code: message", the code being the EC2 error
- * the CLC shows); volumes arrive with a later issue and until then are refused with a fault that
- * says so — never a fake success.
+ * the CLC shows). AttachVolume and DetachVolume go to the node that runs the instance; a refusal
+ * there is answered the same way, with the node's reason.
  */
 public final class ClusterService implements EucalyptusCCSkeletonInterface {
   private static final Logger LOG = LogManager.getLogger(ClusterService.class);
@@ -79,11 +79,6 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
     DescribeResourcesResponse r = new DescribeResourcesResponse();
     r.setDescribeResourcesResponse(out);
     return r;
-  }
-
-  /** The fault's reason is logged once, by runtime.soap.FaultLogger. */
-  private static UnsupportedOperationException notYet(String op) {
-    return new UnsupportedOperationException(op + " is not implemented yet (arrives with a later release)");
   }
 
   @Override
@@ -441,11 +436,79 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
 
   @Override
   public AttachVolumeResponse attachVolume(AttachVolume request) {
-    throw notYet("AttachVolume");
+    AttachVolumeType in = request.getAttachVolume();
+    AttachVolumeResponseType out = new AttachVolumeResponseType();
+    out.setCorrelationId(in.getCorrelationId());
+    out.setUserId(in.getUserId());
+    String what = "AttachVolume " + in.getVolumeId() + " to " + in.getInstanceId();
+    String refusal = volumeRefusal(in.getInstanceId(), in.getVolumeId(), in.getRemoteDev(), in.getLocalDev());
+    NodeEndpoint node = refusal == null ? nodeOf(in.getInstanceId()) : null;
+    if (refusal == null) {
+      try {
+        instances.client().attachVolume(node, in.getInstanceId(), in.getVolumeId(), in.getRemoteDev(), in.getLocalDev());
+        LOG.info("{}: attached on {} ({} as {})", what, node.url(), in.getRemoteDev(), in.getLocalDev());
+      } catch (Exception e) {
+        refusal = nodeRefusal(node, e);
+      }
+    }
+    answerVolume(out, what, refusal);
+    AttachVolumeResponse r = new AttachVolumeResponse();
+    r.setAttachVolumeResponse(out);
+    return r;
   }
 
   @Override
   public DetachVolumeResponse detachVolume(DetachVolume request) {
-    throw notYet("DetachVolume");
+    DetachVolumeType in = request.getDetachVolume();
+    DetachVolumeResponseType out = new DetachVolumeResponseType();
+    out.setCorrelationId(in.getCorrelationId());
+    out.setUserId(in.getUserId());
+    boolean force = in.isForceSpecified() && in.getForce();
+    String what = "DetachVolume " + in.getVolumeId() + " from " + in.getInstanceId() + (force ? " (force)" : "");
+    String refusal = volumeRefusal(in.getInstanceId(), in.getVolumeId(), "-", "-");
+    NodeEndpoint node = refusal == null ? nodeOf(in.getInstanceId()) : null;
+    if (refusal == null) {
+      try {
+        instances.client().detachVolume(node, in.getInstanceId(), in.getVolumeId(), in.getRemoteDev(), in.getLocalDev(), force);
+        LOG.info("{}: detached on {}", what, node.url());
+      } catch (Exception e) {
+        refusal = nodeRefusal(node, e);
+      }
+    }
+    answerVolume(out, what, refusal);
+    DetachVolumeResponse r = new DetachVolumeResponse();
+    r.setDetachVolumeResponse(out);
+    return r;
+  }
+
+  /** Why a volume request cannot go to a node ("Code: message"), or null when it can. */
+  private String volumeRefusal(String instanceId, String volumeId, String remoteDev, String localDev) {
+    for (String[] f : new String[][] {{"instanceId", instanceId}, {"volumeId", volumeId}, {"remoteDev", remoteDev},
+        {"localDev", localDev}}) {
+      if (f[1] == null || f[1].isBlank()) {
+        return "InvalidParameterValue: " + f[0] + " is required";
+      }
+    }
+    if (nodeOf(instanceId) == null) {
+      return "InvalidInstanceID.NotFound: instance " + instanceId + " is not known on this cluster";
+    }
+    return null;
+  }
+
+  /** A code the node's reason begins with ("VolumeInUse: ..."), kept; otherwise the reason alone. */
+  private static final java.util.regex.Pattern CODED = java.util.regex.Pattern.compile("^[A-Z][A-Za-z]+(\\.[A-Za-z]+)?: .*",
+      java.util.regex.Pattern.DOTALL);
+
+  private static String nodeRefusal(NodeEndpoint node, Exception e) {
+    String reason = e.getMessage() == null ? e.toString() : e.getMessage().strip();
+    return CODED.matcher(reason).matches() ? reason : "the node " + node.url() + " refused: " + reason;
+  }
+
+  private static void answerVolume(EucalyptusMessage out, String what, String refusal) {
+    out.set_return(refusal == null);
+    if (refusal != null) {
+      LOG.warn("{} refused: {}", what, refusal);
+      out.setStatusMessage(refusal);
+    }
   }
 }

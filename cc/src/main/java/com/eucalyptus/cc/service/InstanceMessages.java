@@ -1,5 +1,6 @@
 package com.eucalyptus.cc.service;
 
+import com.eucalyptus.cc.instances.AttachedVolume;
 import com.eucalyptus.cc.instances.Instance;
 import com.eucalyptus.cc.instances.LaunchRequest;
 import com.eucalyptus.cc.resources.ResourceCalculator.VmType;
@@ -7,6 +8,7 @@ import com.eucalyptus.wsdl.cc.types.CcInstanceType;
 import com.eucalyptus.wsdl.cc.types.NetConfigType;
 import com.eucalyptus.wsdl.cc.types.RunInstancesType;
 import com.eucalyptus.wsdl.cc.types.VirtualMachineType;
+import com.eucalyptus.wsdl.cc.types.VolumeType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -118,6 +120,14 @@ final class InstanceMessages {
     }
     if (i.lastSeen() != null) {
       c.setLastSeen(calendar(i.lastSeen()));
+    }
+    for (AttachedVolume v : i.volumes()) {
+      VolumeType t = new VolumeType();
+      t.setVolumeId(v.volumeId());
+      t.setRemoteDev(v.remoteDev());
+      t.setLocalDev(v.localDev());
+      t.setState(v.state());
+      c.addVolumes(t);
     }
     return c;
   }

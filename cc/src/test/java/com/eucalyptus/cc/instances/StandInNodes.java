@@ -96,4 +96,15 @@ public final class StandInNodes implements NodeClient, NodeInstanceClient {
   public int count(String host) {
     return running.get(host).size();
   }
+
+  @Override
+  public void attachVolume(NodeEndpoint n, String instanceId, String volumeId, String remoteDev, String localDev) {
+    throw new UnsupportedOperationException("not part of this stand-in (volumes: ClusterControllerSoapTest)");
+  }
+
+  @Override
+  public void detachVolume(NodeEndpoint n, String instanceId, String volumeId, String remoteDev, String localDev,
+      boolean force) {
+    throw new UnsupportedOperationException("not part of this stand-in (volumes: ClusterControllerSoapTest)");
+  }
 }

@@ -9,7 +9,10 @@ import java.util.Set;
 public record CcStatus(String code, String message) {
   /** The codes a CC may name; any other text is the CC's own wording, not an EC2 code. */
   public static final Set<String> CODES = Set.of("InvalidParameterCombination", "InsufficientAddressCapacity",
-      "UnsupportedOperation", "InvalidAddress.NotFound", "InsufficientInstanceCapacity", "InvalidParameterValue");
+      "UnsupportedOperation", "InvalidAddress.NotFound", "InsufficientInstanceCapacity", "InvalidParameterValue",
+      // the volume calls' (the CC passes on the node's): docs/storage.md
+      "VolumeInUse", "IncorrectState", "IncorrectInstanceState", "InvalidAttachment.NotFound",
+      "InvalidInstanceID.NotFound");
 
   /**
    * @param fallbackCode the EC2 code to use when the CC's text names none of {@link #CODES} (null:

@@ -42,7 +42,16 @@ public interface ClusterClient {
    * is when the CC last heard of it from its node (null from a CC that does not say).
    */
   record ReportedInstance(String instanceId, String reservationId, String ownerId, String stateName, String privateIp,
-      String publicIp, String serviceTag, Instant launchTime, Instant lastSeen) {
+      String publicIp, String serviceTag, Instant launchTime, Instant lastSeen, List<ReportedVolume> volumes) {
+    /** An instance reported without volumes (a CC that says nothing of them). */
+    public ReportedInstance(String instanceId, String reservationId, String ownerId, String stateName, String privateIp,
+        String publicIp, String serviceTag, Instant launchTime, Instant lastSeen) {
+      this(instanceId, reservationId, ownerId, stateName, privateIp, publicIp, serviceTag, launchTime, lastSeen, List.of());
+    }
+  }
+
+  /** A volume attached to a reported instance, as the CC tells it (its volumeType): state as the NC says. */
+  record ReportedVolume(String volumeId, String remoteDev, String localDev, String state) {
   }
 
   /** RunInstances' answer: started false with the CC's reason when it refused (e.g. InsufficientInstanceCapacity: …). */
@@ -106,4 +115,17 @@ public interface ClusterClient {
   }
 
   PublicAddresses describePublicAddresses(String host, int port) throws Exception;
+
+  // ------------------------------------------------------------------ volumes (docs/storage.md)
+
+  /**
+   * AttachVolume: the CC has the instance's node hot-plug remoteDev (the storage controller's
+   * export) into the guest, localDev (/dev/sdb) as the hint. ok false with the CC's reason.
+   */
+  Answer attachVolume(String host, int port, String owner, String volumeId, String instanceId, String remoteDev,
+      String localDev) throws Exception;
+
+  /** DetachVolume: the node unplugs the disk; force asks it to even when the guest holds it. */
+  Answer detachVolume(String host, int port, String owner, String volumeId, String instanceId, String remoteDev,
+      String localDev, boolean force) throws Exception;
 }

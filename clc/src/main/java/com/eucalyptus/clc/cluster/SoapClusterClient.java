@@ -5,6 +5,11 @@ import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.cc.types.CcInstanceType;
 import com.eucalyptus.wsdl.cc.types.AssignAddress;
+import com.eucalyptus.wsdl.cc.types.AttachVolume;
+import com.eucalyptus.wsdl.cc.types.AttachVolumeType;
+import com.eucalyptus.wsdl.cc.types.DetachVolume;
+import com.eucalyptus.wsdl.cc.types.DetachVolumeType;
+import com.eucalyptus.wsdl.cc.types.VolumeType;
 import com.eucalyptus.wsdl.cc.types.AssignAddressType;
 import com.eucalyptus.wsdl.cc.types.ConfigureNetwork;
 import com.eucalyptus.wsdl.cc.types.ConfigureNetworkType;
@@ -353,6 +358,49 @@ public final class SoapClusterClient implements ClusterClient {
     });
   }
 
+  // ------------------------------------------------------------------ volumes
+
+  @Override
+  public Answer attachVolume(String host, int port, String owner, String volumeId, String instanceId, String remoteDev,
+      String localDev) throws Exception {
+    return onCc(host, port, stub -> {
+      AttachVolumeType t = message(new AttachVolumeType(), owner);
+      t.setVolumeId(volumeId);
+      t.setInstanceId(instanceId);
+      t.setRemoteDev(remoteDev);
+      t.setLocalDev(localDev);
+      AttachVolume req = new AttachVolume();
+      req.setAttachVolume(t);
+      return answer(stub.attachVolume(req).getAttachVolumeResponse());
+    });
+  }
+
+  @Override
+  public Answer detachVolume(String host, int port, String owner, String volumeId, String instanceId, String remoteDev,
+      String localDev, boolean force) throws Exception {
+    return onCc(host, port, stub -> {
+      DetachVolumeType t = message(new DetachVolumeType(), owner);
+      t.setVolumeId(volumeId);
+      t.setInstanceId(instanceId);
+      t.setRemoteDev(remoteDev == null ? "" : remoteDev);
+      t.setLocalDev(localDev == null ? "" : localDev);
+      t.setForce(force);
+      DetachVolume req = new DetachVolume();
+      req.setDetachVolume(t);
+      return answer(stub.detachVolume(req).getDetachVolumeResponse());
+    });
+  }
+
+  private static List<ReportedVolume> volumes(VolumeType[] in) {
+    List<ReportedVolume> out = new ArrayList<>();
+    if (in != null) {
+      for (VolumeType v : in) {
+        out.add(new ReportedVolume(v.getVolumeId(), v.getRemoteDev(), v.getLocalDev(), v.getState()));
+      }
+    }
+    return out;
+  }
+
   private static List<ReportedInstance> reported(CcInstanceType[] in) {
     List<ReportedInstance> out = new ArrayList<>();
     if (in != null) {
@@ -360,7 +408,7 @@ public final class SoapClusterClient implements ClusterClient {
         NetConfigType net = c.getNetParams();
         out.add(new ReportedInstance(c.getInstanceId(), c.getReservationId(), c.getOwnerId(), c.getStateName(),
             net == null ? null : net.getPrivateIp(), net == null ? null : net.getPublicIp(), c.getServiceTag(),
-            instant(c.getLaunchTime()), instant(c.getLastSeen())));
+            instant(c.getLaunchTime()), instant(c.getLastSeen()), volumes(c.getVolumes())));
       }
     }
     return out;

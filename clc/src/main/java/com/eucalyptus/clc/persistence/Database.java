@@ -41,7 +41,7 @@ public final class Database implements AutoCloseable, com.eucalyptus.walrus.meta
     for (Class<?> c : new Class<?>[] {UserEntity.class, CertificateEntity.class, VmTypeEntity.class, ClusterEntity.class,
         PropertyEntity.class, UserProfileEntity.class, OneTimeCodeEntity.class, ImageEntity.class, KeyPairEntity.class,
         SecurityGroupEntity.class, SecurityGroupRuleEntity.class, InstanceEntity.class, NetworkIndexEntity.class,
-        AddressEntity.class}) {
+        AddressEntity.class, VolumeEntity.class}) {
       cfg.addAnnotatedClass(c);
     }
     com.eucalyptus.walrus.Walrus.ENTITIES.forEach(cfg::addAnnotatedClass);

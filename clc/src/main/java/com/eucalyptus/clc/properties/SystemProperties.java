@@ -43,10 +43,21 @@ public final class SystemProperties {
   /** true: a launch takes any free public address; false: only those kept for launches (1.5.2: doDynamicPublicAddresses) */
   public static final String ADDRESSES_DYNAMIC = "cloud.addresses.dynamic";
 
+  /** the volume backend: "nbd" (ours, the default; 1.5.2's "aoe" comes with issue 14); read when the CLC starts */
+  public static final String STORAGE_BACKEND = "storage.backend";
+  /** the backends this CLC has */
+  public static final Set<String> STORAGE_BACKENDS = Set.of("nbd");
+  /** where the storage controller keeps volumes (1.5.2: storageVolumesDir); read when the CLC starts */
+  public static final String VOLUMES_PATH = "storage.volumes.path";
+  /** the largest volume a user may create, in GB (1.5.2: storageMaxVolumeSizeInGB, 10) */
+  public static final String VOLUME_MAX_SIZE_GB = "storage.max.volume.size.gb";
+  /** the space all volumes together may take, in GB (1.5.2: storageMaxTotalVolumeSizeInGb, 50) */
+  public static final String VOLUMES_MAX_TOTAL_GB = "storage.max.total.volume.size.gb";
+
   /** properties whose value is a whole number above 0 */
   private static final Set<String> POSITIVE_NUMBERS = Set.of(WALRUS_MAX_BUCKETS, WALRUS_MAX_BUCKET_SIZE, IMAGE_CACHE_SIZE,
       MAIL_PORT, CLUSTER_POLL_SECONDS, INSTANCE_LOST_GRACE_SECONDS, INSTANCE_TERMINATED_VISIBLE_SECONDS,
-      INSTANCE_POLL_FAST_MILLIS, INSTANCE_POLL_SECONDS);
+      INSTANCE_POLL_FAST_MILLIS, INSTANCE_POLL_SECONDS, VOLUME_MAX_SIZE_GB, VOLUMES_MAX_TOTAL_GB);
   /** the longest value any property takes */
   public static final int MAX_VALUE_LENGTH = 1024;
 
@@ -56,7 +67,10 @@ public final class SystemProperties {
     this.db = db;
   }
 
-  /** Every known property with its default (the original's: 5 buckets, 30 GB image cache). */
+  /**
+   * Every known property with its default (the original's: 5 buckets, 30 GB image cache; volumes
+   * of at most 10 GB, 50 GB of them in all).
+   */
   public static Map<String, String> defaults(String bukkitsDir) {
     Map<String, String> d = new LinkedHashMap<>();
     d.put(WALRUS_PATH, bukkitsDir);
@@ -79,7 +93,17 @@ public final class SystemProperties {
     d.put(ADDRESSES_MAX_PER_USER, "5");
     d.put(ADDRESSES_RESERVED, "10");
     d.put(ADDRESSES_DYNAMIC, "true");
+    d.put(STORAGE_BACKEND, "nbd");
+    d.put(VOLUMES_PATH, volumesDir(bukkitsDir));
+    d.put(VOLUME_MAX_SIZE_GB, "10");
+    d.put(VOLUMES_MAX_TOTAL_GB, "50");
     return d;
+  }
+
+  /** $EUCALYPTUS/var/lib/eucalyptus/volumes: the volumes folder beside Walrus's bukkits (as in 1.5.2). */
+  static String volumesDir(String bukkitsDir) {
+    java.nio.file.Path parent = java.nio.file.Path.of(bukkitsDir).toAbsolutePath().getParent();
+    return (parent == null ? java.nio.file.Path.of("/") : parent).resolve("volumes").toString();
   }
 
   /**
@@ -107,6 +131,12 @@ public final class SystemProperties {
     }
     if (name.equals(ADMIN_EMAIL) && !AccountForm.validEmail(value)) {
       return Optional.of("must be an e-mail address (name@host)");
+    }
+    if (name.equals(STORAGE_BACKEND) && !STORAGE_BACKENDS.contains(value)) {
+      return Optional.of("must be one of " + String.join(", ", new java.util.TreeSet<>(STORAGE_BACKENDS)));
+    }
+    if (name.equals(VOLUMES_PATH) && !value.startsWith("/")) {
+      return Optional.of("must be an absolute path");
     }
     if (name.equals(CLOUD_URL) && !value.isEmpty() && !value.matches("https?://[^/\\s?#]+/?")) {
       return Optional.of("must look like http://host:8773 (or be empty)");

@@ -41,6 +41,12 @@ public final class InMemoryCluster implements ClusterClient {
   public Instant nodeLastSeen = Instant.now();
   /** a report made before the last AssignAddress/UnassignAddress: this public address, whatever is assigned */
   public String staleReportedPublic;
+  /** instance → the volumes its node has hot-plugged (AttachVolume adds, DetachVolume removes) */
+  public final Map<String, List<ReportedVolume>> volumes = new LinkedHashMap<>();
+  /** AttachVolume's refusal when set ("Code: message" or the CC's own words) */
+  public String attachRefusal;
+  /** DetachVolume's refusal when set */
+  public String detachRefusal;
 
   public static InMemoryCluster managedNoVlan(String... publicIps) {
     InMemoryCluster cc = new InMemoryCluster();
@@ -114,7 +120,8 @@ public final class InMemoryCluster implements ClusterClient {
       pub = staleReportedPublic;
     }
     return new ReportedInstance(id, "r", "o", states.get(id), priv, pub,
-        "http://node1:8775/axis2/services/EucalyptusNC", Instant.now(), nodeLastSeen);
+        "http://node1:8775/axis2/services/EucalyptusNC", Instant.now(), nodeLastSeen,
+        List.copyOf(volumes.getOrDefault(id, List.of())));
   }
 
   @Override
@@ -203,6 +210,34 @@ public final class InMemoryCluster implements ClusterClient {
       return new PublicAddresses(false, "UnsupportedOperation: VNET_MODE SYSTEM has no public addresses", Map.of());
     }
     return new PublicAddresses(true, null, new LinkedHashMap<>(publicIps));
+  }
+
+  @Override
+  public synchronized Answer attachVolume(String host, int port, String owner, String volumeId, String instanceId,
+      String remoteDev, String localDev) {
+    check();
+    log.add("AttachVolume " + volumeId + " " + instanceId + " " + remoteDev + " " + localDev);
+    if (attachRefusal != null) {
+      return new Answer(false, attachRefusal);
+    }
+    if (!states.containsKey(instanceId)) {
+      return new Answer(false, "InvalidInstanceID.NotFound: no instance " + instanceId + " on this cluster");
+    }
+    volumes.computeIfAbsent(instanceId, k -> new ArrayList<>()).add(new ReportedVolume(volumeId, remoteDev, localDev,
+        "attached"));
+    return new Answer(true, null);
+  }
+
+  @Override
+  public synchronized Answer detachVolume(String host, int port, String owner, String volumeId, String instanceId,
+      String remoteDev, String localDev, boolean force) {
+    check();
+    log.add("DetachVolume " + volumeId + " " + instanceId + (force ? " force" : ""));
+    if (detachRefusal != null) {
+      return new Answer(false, detachRefusal);
+    }
+    volumes.getOrDefault(instanceId, new ArrayList<>()).removeIf(v -> v.volumeId().equals(volumeId));
+    return new Answer(true, null);
   }
 
   /** The log's lines that start with {@code prefix}. */

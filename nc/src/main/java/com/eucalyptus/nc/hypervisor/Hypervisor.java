@@ -1,5 +1,7 @@
 package com.eucalyptus.nc.hypervisor;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,8 +31,27 @@ public interface Hypervisor extends AutoCloseable {
   /** Restarts guest {@code name}: the guest boots again in the same domain. */
   void reboot(String name) throws HypervisorException;
 
+  /**
+   * Hot-plugs {@code disk} into the running guest {@code name}: live, and into the stored
+   * definition too when the domain is persistent (the NC's are transient).
+   */
+  void attachDisk(String name, NetworkDisk disk) throws HypervisorException;
+
+  /**
+   * Asks guest {@code name} to release {@code disk} (a hot-unplug the guest must acknowledge) and
+   * waits up to {@code wait}; returns whether the disk is gone. A disk already gone is released.
+   */
+  boolean detachDisk(String name, NetworkDisk disk, Duration wait) throws HypervisorException;
+
+  /** The disks guest {@code name} has now (empty when there is no such guest). */
+  List<AttachedDisk> disks(String name) throws HypervisorException;
+
   @Override
   void close();
+
+  /** A disk of a running guest: the device libvirt knows it by and its serial (null when none). */
+  record AttachedDisk(String target, String serial) {
+  }
 
   /** @param memoryMb total memory in MB; @param cores logical processors */
   record HostInfo(long memoryMb, int cores) {

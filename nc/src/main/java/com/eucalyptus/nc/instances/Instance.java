@@ -2,6 +2,10 @@ package com.eucalyptus.nc.instances;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One instance on this node: what it was launched with, where its files are and its state. The
@@ -15,6 +19,10 @@ public final class Instance {
   private boolean terminateRequested;
   private Instant teardownSince;
   private String failure;
+  /** by volume id, in attach order */
+  private final Map<String, VolumeAttachment> volumes = new LinkedHashMap<>();
+  /** held by a volume attach or detach of this instance (not the state lock: describe must not wait for a hot-plug) */
+  final Object volumeOperations = new Object();
 
   Instance(LaunchRequest request, Path dir, Instant launchTime, InstanceState state) {
     this.request = request;
@@ -70,6 +78,7 @@ public final class Instance {
     if (state != InstanceState.TEARDOWN) {
       state = InstanceState.TEARDOWN;
       teardownSince = Instant.now();
+      volumes.clear(); // the guest, and with it every disk, is gone
       if (why != null && failure == null) {
         failure = why;
       }
@@ -78,6 +87,23 @@ public final class Instance {
 
   synchronized Instant teardownSince() {
     return teardownSince;
+  }
+
+  /** The volumes attached or being attached or detached now. */
+  public synchronized List<VolumeAttachment> volumes() {
+    return new ArrayList<>(volumes.values());
+  }
+
+  synchronized VolumeAttachment volume(String volumeId) {
+    return volumes.get(volumeId);
+  }
+
+  synchronized void putVolume(VolumeAttachment v) {
+    volumes.put(v.volumeId(), v);
+  }
+
+  synchronized void removeVolume(String volumeId) {
+    volumes.remove(volumeId);
   }
 
   /** Whether it holds node resources (memory, cores, disk) now. */

@@ -79,16 +79,59 @@ public final class InstanceManager implements NodeResources.InstanceUsage {
     }
   }
 
-  private void adoptOne(Path dir, Set<String> running) throws IOException {
+  private void adoptOne(Path dir, Set<String> running) throws IOException, HypervisorException {
     String id = dir.getFileName().toString();
     if (running.contains(id) && Files.exists(dir.resolve(InstanceRecordFile.NAME))) {
       InstanceRecordFile.Stored s = InstanceRecordFile.read(dir);
-      instances.put(id, new Instance(s.request(), dir, s.launchTime(), InstanceState.EXTANT));
+      Instance i = new Instance(s.request(), dir, s.launchTime(), InstanceState.EXTANT);
+      instances.put(id, i);
       LOG.info("adopted running instance {} (launched {})", id, s.launchTime());
+      adoptVolumes(i, s.volumes());
     } else if (!settings.manualCleanup()) {
       LOG.info("removing {}: its guest no longer runs", dir);
       deleteTree(dir);
     }
+  }
+
+  /**
+   * The recorded volumes the guest still has are attached (an attach or detach cut short by the
+   * NC's end is settled by what the guest has); the others are gone.
+   */
+  private void adoptVolumes(Instance i, List<VolumeAttachment> recorded) throws IOException, HypervisorException {
+    if (recorded.isEmpty()) {
+      return;
+    }
+    List<Hypervisor.AttachedDisk> disks = hypervisor.disks(i.id());
+    for (VolumeAttachment v : recorded) {
+      boolean present = disks.stream().anyMatch(d -> v.target().equals(d.target()) && v.volumeId().equals(d.serial()));
+      if (present) {
+        i.putVolume(v.in(VolumeAttachment.ATTACHED));
+        LOG.info("instance {}: volume {} still attached as {}", i.id(), v.volumeId(), v.target());
+      } else {
+        LOG.info("instance {}: volume {} ({} when the NC stopped) is no longer in the guest", i.id(), v.volumeId(), v.state());
+      }
+    }
+    save(i);
+  }
+
+  /** Rewrites the instance's record (launch request, volumes); nothing when its folder is gone. */
+  void save(Instance i) throws IOException {
+    if (Files.isDirectory(i.dir())) {
+      InstanceRecordFile.write(i.dir(), i.request(), i.launchTime(), i.volumes());
+    }
+  }
+
+  Hypervisor hypervisor() {
+    return hypervisor;
+  }
+
+  InstanceSettings settings() {
+    return settings;
+  }
+
+  /** Every instance known now. */
+  synchronized List<Instance> all() {
+    return new ArrayList<>(instances.values());
   }
 
   /** Accepts an instance (Pending) and starts building it in the background. */
@@ -196,6 +239,35 @@ public final class InstanceManager implements NodeResources.InstanceUsage {
         LOG.warn("could not remove the ended domain {}: {}", i.id(), e.getMessage());
       }
       cleanUp(i);
+      return;
+    }
+    forgetReleasedVolumes(i);
+  }
+
+  /**
+   * An attached volume whose disk the guest no longer has (a detach the guest acknowledged after
+   * the NC stopped waiting) is no longer reported. Attaches and detaches under way are left alone.
+   */
+  private void forgetReleasedVolumes(Instance i) {
+    List<VolumeAttachment> attached = i.volumes().stream().filter(v -> VolumeAttachment.ATTACHED.equals(v.state())).toList();
+    if (attached.isEmpty()) {
+      return;
+    }
+    try {
+      List<Hypervisor.AttachedDisk> disks = hypervisor.disks(i.id());
+      boolean changed = false;
+      for (VolumeAttachment v : attached) {
+        if (disks.stream().noneMatch(d -> v.target().equals(d.target()) && v.volumeId().equals(d.serial()))) {
+          LOG.info("instance {}: the guest released volume {} ({}): no longer attached", i.id(), v.volumeId(), v.target());
+          i.removeVolume(v.volumeId());
+          changed = true;
+        }
+      }
+      if (changed) {
+        save(i);
+      }
+    } catch (HypervisorException | IOException e) {
+      LOG.warn("cannot check the volumes of {}: {}; keeping what is recorded", i.id(), e.getMessage());
     }
   }
 
@@ -240,7 +312,7 @@ public final class InstanceManager implements NodeResources.InstanceUsage {
     return ConsoleOutput.read(find(id).consoleLog());
   }
 
-  private synchronized Instance find(String id) {
+  synchronized Instance find(String id) {
     Instance i = instances.get(id);
     if (i == null) {
       throw new IllegalArgumentException("no instance " + id + " on this node");

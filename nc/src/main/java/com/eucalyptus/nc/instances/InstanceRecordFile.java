@@ -9,13 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
 /**
- * {@code instance.properties} in an instance's folder: its launch request and launch time, so
- * that after an NC restart the guests still running can be reported with all their fields.
+ * {@code instance.properties} in an instance's folder: its launch request, launch time and
+ * attached volumes ({@code volume.<n>.id|remoteDev|localDev|target|state}), so that after an NC
+ * restart (kill -9 included: the file is replaced atomically before any answer) the guests still
+ * running can be reported with all their fields.
  */
 final class InstanceRecordFile {
   static final String NAME = "instance.properties";
@@ -24,6 +27,10 @@ final class InstanceRecordFile {
   }
 
   static void write(Path dir, LaunchRequest r, Instant launchTime) throws IOException {
+    write(dir, r, launchTime, List.of());
+  }
+
+  static void write(Path dir, LaunchRequest r, Instant launchTime, List<VolumeAttachment> volumes) throws IOException {
     Properties p = new Properties();
     put(p, "instanceId", r.instanceId());
     put(p, "reservationId", r.reservationId());
@@ -45,6 +52,14 @@ final class InstanceRecordFile {
     put(p, "launchIndex", r.launchIndex());
     put(p, "groupNames", String.join("\n", r.groupNames()));
     put(p, "launchTime", launchTime.toString());
+    for (int n = 0; n < volumes.size(); n++) {
+      VolumeAttachment v = volumes.get(n);
+      put(p, "volume." + n + ".id", v.volumeId());
+      put(p, "volume." + n + ".remoteDev", v.remoteDev());
+      put(p, "volume." + n + ".localDev", v.localDev());
+      put(p, "volume." + n + ".target", v.target());
+      put(p, "volume." + n + ".state", v.state());
+    }
     Path tmp = dir.resolve(NAME + ".tmp");
     try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       p.store(w, "written by the Node Controller; read back when it restarts");
@@ -52,8 +67,8 @@ final class InstanceRecordFile {
     Files.move(tmp, dir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** The record in {@code dir}: the request and the launch time. */
-  record Stored(LaunchRequest request, Instant launchTime) {
+  /** The record in {@code dir}: the request, the launch time and the volumes. */
+  record Stored(LaunchRequest request, Instant launchTime, List<VolumeAttachment> volumes) {
   }
 
   static Stored read(Path dir) throws IOException {
@@ -69,7 +84,13 @@ final class InstanceRecordFile {
         p.getProperty("privateMacAddress"), p.getProperty("publicMacAddress"), Integer.parseInt(p.getProperty("vlan", "0")),
         p.getProperty("userData"), p.getProperty("launchIndex"),
         groups.isEmpty() ? List.of() : Arrays.asList(groups.split("\n")));
-    return new Stored(req, Instant.parse(p.getProperty("launchTime")));
+    List<VolumeAttachment> volumes = new ArrayList<>();
+    for (int n = 0; p.getProperty("volume." + n + ".id") != null; n++) {
+      String v = "volume." + n + ".";
+      volumes.add(new VolumeAttachment(p.getProperty(v + "id"), p.getProperty(v + "remoteDev"), p.getProperty(v + "localDev"),
+          p.getProperty(v + "target"), p.getProperty(v + "state", VolumeAttachment.ATTACHED)));
+    }
+    return new Stored(req, Instant.parse(p.getProperty("launchTime")), volumes);
   }
 
   private static void put(Properties p, String k, String v) {

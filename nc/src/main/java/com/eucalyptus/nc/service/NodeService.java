@@ -3,6 +3,8 @@ package com.eucalyptus.nc.service;
 import com.eucalyptus.nc.instances.ConsoleOutput;
 import com.eucalyptus.nc.instances.Instance;
 import com.eucalyptus.nc.instances.InstanceManager;
+import com.eucalyptus.nc.instances.InstanceVolumes;
+import com.eucalyptus.nc.instances.VolumeAttachment;
 import com.eucalyptus.nc.instances.LaunchRequest;
 import com.eucalyptus.nc.network.NodeNetwork;
 import com.eucalyptus.nc.resources.NodeResources;
@@ -19,10 +21,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The EucalyptusNC operations. Resources, instances and ncStartNetwork are served; volumes
- * arrive with their issue and until then are refused with a fault that says so — never a fake
- * success. A refused request (bad input, not enough room, unknown instance) is a SOAP fault whose
- * reason says why; the daemon goes on.
+ * The EucalyptusNC operations. Resources, instances, volumes and ncStartNetwork are served;
+ * what is not there yet is refused with a fault that says so — never a fake success. A refused
+ * request (bad input, not enough room, unknown instance) is a SOAP fault whose reason says why
+ * (for volumes starting with the EC2 error code: "Code: message"); the daemon goes on.
  */
 public final class NodeService implements EucalyptusNCSkeletonInterface {
   private static final Logger LOG = LogManager.getLogger(NodeService.class);
@@ -30,12 +32,15 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
   private final InstanceManager instances;
   private final String serviceTag;
   private final NodeNetwork network;
+  private final InstanceVolumes volumes;
 
-  public NodeService(NodeResources resources, InstanceManager instances, String serviceTag, NodeNetwork network) {
+  public NodeService(NodeResources resources, InstanceManager instances, String serviceTag, NodeNetwork network,
+      InstanceVolumes volumes) {
     this.resources = resources;
     this.instances = instances;
     this.serviceTag = serviceTag;
     this.network = network;
+    this.volumes = volumes;
   }
 
   @Override
@@ -212,7 +217,49 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
     t.setLaunchIndex(r.launchIndex());
     t.setGroupNames(r.groupNames().toArray(String[]::new));
     t.setServiceTag(serviceTag);
+    for (VolumeAttachment v : i.volumes()) {
+      VolumeType vt = new VolumeType();
+      vt.setVolumeId(v.volumeId());
+      vt.setRemoteDev(v.remoteDev());
+      vt.setLocalDev(v.localDev());
+      vt.setState(v.state());
+      t.addVolumes(vt);
+    }
     return t;
+  }
+
+  private NcAttachVolumeResponse attach(NcAttachVolumeType in) {
+    try {
+      volumes.attach(in.getInstanceId(), in.getVolumeId(), in.getRemoteDev(), in.getLocalDev());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("ncAttachVolume " + in.getVolumeId() + " to " + in.getInstanceId() + " failed: "
+          + e.getMessage(), e);
+    }
+    NcAttachVolumeResponseType out = new NcAttachVolumeResponseType();
+    echo(in, out);
+    out.set_return(true);
+    NcAttachVolumeResponse r = new NcAttachVolumeResponse();
+    r.setNcAttachVolumeResponse(out);
+    return r;
+  }
+
+  private NcDetachVolumeResponse detach(NcDetachVolumeType in) {
+    try {
+      volumes.detach(in.getInstanceId(), in.getVolumeId(), in.isForceSpecified() && in.getForce());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("ncDetachVolume " + in.getVolumeId() + " from " + in.getInstanceId() + " failed: "
+          + e.getMessage(), e);
+    }
+    NcDetachVolumeResponseType out = new NcDetachVolumeResponseType();
+    echo(in, out);
+    out.set_return(true);
+    NcDetachVolumeResponse r = new NcDetachVolumeResponse();
+    r.setNcDetachVolumeResponse(out);
+    return r;
   }
 
   private static Calendar calendar(java.time.Instant when) {
@@ -252,7 +299,7 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
 
   @Override
   public NcAttachVolumeResponse ncAttachVolume(NcAttachVolume request) {
-    throw notYet("ncAttachVolume");
+    return attach(request.getNcAttachVolume());
   }
 
   @Override
@@ -278,7 +325,7 @@ public final class NodeService implements EucalyptusNCSkeletonInterface {
 
   @Override
   public NcDetachVolumeResponse ncDetachVolume(NcDetachVolume request) {
-    throw notYet("ncDetachVolume");
+    return detach(request.getNcDetachVolume());
   }
 
   /** Until VNET_MODE=MANAGED lands the node has no per-group network to tear down: refused as not there yet. */

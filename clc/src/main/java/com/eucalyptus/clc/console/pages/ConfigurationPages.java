@@ -18,8 +18,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The administrator's Configuration tab: the system properties (Walrus path and limits, default
- * kernel and ramdisk, system URLs, mail server), the clusters and the VM types — the same rows
+ * The administrator's Configuration tab: the system properties (Walrus path and limits, volume
+ * limits, default kernel and ramdisk, system URLs, mail server), the clusters and the VM types — the same rows
  * euca_conf and the EC2 admin actions change.
  */
 public final class ConfigurationPages {
@@ -47,6 +47,10 @@ public final class ConfigurationPages {
     LABELS.put(SystemProperties.ADDRESSES_MAX_PER_USER, "Maximum public addresses per user");
     LABELS.put(SystemProperties.ADDRESSES_RESERVED, "Public addresses reserved for launches (dynamic addressing off)");
     LABELS.put(SystemProperties.ADDRESSES_DYNAMIC, "Dynamic public addressing (true/false)");
+    LABELS.put(SystemProperties.STORAGE_BACKEND, "Volume backend (nbd; read when the CLC starts)");
+    LABELS.put(SystemProperties.VOLUMES_PATH, "Volumes path (block storage; read when the CLC starts)");
+    LABELS.put(SystemProperties.VOLUME_MAX_SIZE_GB, "Maximum volume size (GB)");
+    LABELS.put(SystemProperties.VOLUMES_MAX_TOTAL_GB, "Space reserved for volumes (GB)");
   }
 
   private final ConsoleServices c;

@@ -1,6 +1,11 @@
 package com.eucalyptus.clc.api.actions;
 
+import com.eucalyptus.clc.FolderVolumeBackend;
 import com.eucalyptus.clc.TestDatabases;
+import com.eucalyptus.clc.compute.volumes.VolumeManager;
+import com.eucalyptus.clc.compute.volumes.VolumeSettings;
+import com.eucalyptus.clc.compute.volumes.Volumes;
+import com.eucalyptus.storage.backend.VolumeBackend;
 import com.eucalyptus.clc.accounts.Accounts;
 import com.eucalyptus.clc.api.Ec2Action;
 import com.eucalyptus.clc.api.Ec2Exception;
@@ -61,6 +66,13 @@ final class NetworkedCloud implements AutoCloseable {
   NetworkIndexes indexes;
   AddressPool addresses;
   List<Ec2Action> actions;
+  /** the storage controller's backend (null: block storage off, {@link #ebsOff} says why) */
+  VolumeBackend backend;
+  String ebsOff;
+  /** runs volume creations; direct unless a test holds them back */
+  java.util.concurrent.Executor volumeMaker = Runnable::run;
+  Volumes volumeStore;
+  VolumeManager volumes;
 
   NetworkedCloud(Path home, InMemoryCluster cc) {
     this.home = home;
@@ -86,6 +98,11 @@ final class NetworkedCloud implements AutoCloseable {
     clusters.update(new ClusterStatus("cluster1", "127.0.0.1", 8774, true,
         Map.of("m1.small", new ClusterClient.TypeCount("m1.small", 20, 20)), List.of()), Instant.now());
     cc.room = 20;
+    try {
+      backend = new FolderVolumeBackend(home.resolve("volumes"), "192.0.2.10");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     start();
   }
 
@@ -101,9 +118,19 @@ final class NetworkedCloud implements AutoCloseable {
     networks = new GroupNetworks(indexes, groups, instances, clusters, cc);
     addresses = new AddressPool(db, instances, clusters, cc, () -> AddressSettings.of(properties));
     poller.addressBook(addresses::book);
+    volumeStore = new Volumes(db);
+    String off = ebsOff;
+    volumes = new VolumeManager(volumeStore, instances, clusters, cc, backend, () -> off,
+        () -> VolumeSettings.of(properties), r -> volumeMaker.execute(r), now::get);
+    try {
+      volumes.recover();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     poller.onEnded(ended -> {
       addresses.instancesEnded(ended);
       networks.releaseUnused();
+      volumes.instancesEnded(ended);
     });
     Launcher launcher = new Launcher(instances, clusters, cc, new CapacityLedger(clusters::countedAt), () -> { },
         () -> { }, now::get, networks, addresses);
@@ -112,6 +139,7 @@ final class NetworkedCloud implements AutoCloseable {
         properties, () -> { }, 8773).all());
     actions.addAll(new SecurityGroupActions(groups, networks).all());
     actions.addAll(new AddressActions(addresses).all());
+    actions.addAll(new VolumeActions(volumes).all());
   }
 
   void restart() {

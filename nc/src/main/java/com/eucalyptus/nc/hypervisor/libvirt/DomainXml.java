@@ -1,7 +1,20 @@
 package com.eucalyptus.nc.hypervisor.libvirt;
 
 import com.eucalyptus.nc.hypervisor.GuestDefinition;
+import com.eucalyptus.nc.hypervisor.Hypervisor;
 import com.eucalyptus.nc.hypervisor.HypervisorType;
+import com.eucalyptus.nc.hypervisor.NetworkDisk;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 
 /**
  * libvirt domain XML for a {@link GuestDefinition}, per HYPERVISOR:
@@ -14,6 +27,7 @@ import com.eucalyptus.nc.hypervisor.HypervisorType;
  * </ul>
  * The NIC is {@code type='bridge'} on VNET_BRIDGE with the CC's MAC. The {@code <metadata>}
  * element carries this NC's mark so that it recognises its own domains after a restart.
+ * A volume is a hot-plugged {@link #networkDisk network disk}.
  */
 public final class DomainXml {
   /** Namespace of the NC's metadata element inside a domain. */
@@ -75,6 +89,50 @@ public final class DomainXml {
     }
     x.append("  </devices>\n</domain>\n");
     return x.toString();
+  }
+
+  /**
+   * A volume's disk: NBD over TLS (libvirt takes the client credentials from qemu.conf's
+   * nbd_tls_x509_cert_dir), raw, no host cache (the storage host holds the only copy), virtio, the
+   * volume id as serial.
+   */
+  public static String networkDisk(NetworkDisk d) {
+    return "<disk type='network' device='disk'>\n"
+        + "  <driver name='qemu' type='raw' cache='none'/>\n"
+        + "  <source protocol='nbd' name='" + esc(d.export()) + "' tls='yes'>\n"
+        + "    <host name='" + esc(d.host()) + "' port='" + d.port() + "'/>\n"
+        + "  </source>\n"
+        + "  <target dev='" + esc(d.target()) + "' bus='virtio'/>\n"
+        + "  <serial>" + esc(d.serial()) + "</serial>\n"
+        + "</disk>\n";
+  }
+
+  /** The disks of a domain's XML (virDomainGetXMLDesc): target dev and serial. */
+  public static List<Hypervisor.AttachedDisk> disksOf(String domainXml) {
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      NodeList disks = f.newDocumentBuilder().parse(new InputSource(new StringReader(domainXml))).getElementsByTagName("disk");
+      List<Hypervisor.AttachedDisk> out = new ArrayList<>();
+      for (int k = 0; k < disks.getLength(); k++) {
+        Element disk = (Element) disks.item(k);
+        String target = attribute(disk, "target", "dev");
+        NodeList serials = disk.getElementsByTagName("serial");
+        String serial = serials.getLength() == 0 ? null : serials.item(0).getTextContent().strip();
+        if (target != null) {
+          out.add(new Hypervisor.AttachedDisk(target, serial));
+        }
+      }
+      return out;
+    } catch (ParserConfigurationException | SAXException | IOException e) {
+      throw new IllegalStateException("libvirt gave domain XML that does not parse: " + e.getMessage(), e);
+    }
+  }
+
+  private static String attribute(Element parent, String child, String name) {
+    NodeList l = parent.getElementsByTagName(child);
+    return l.getLength() == 0 ? null : ((Element) l.item(0)).getAttribute(name);
   }
 
   static String domainType(HypervisorType t) {

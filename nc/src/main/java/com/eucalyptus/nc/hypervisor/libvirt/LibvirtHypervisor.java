@@ -3,7 +3,10 @@ package com.eucalyptus.nc.hypervisor.libvirt;
 import com.eucalyptus.nc.hypervisor.GuestDefinition;
 import com.eucalyptus.nc.hypervisor.Hypervisor;
 import com.eucalyptus.nc.hypervisor.HypervisorException;
+import com.eucalyptus.nc.hypervisor.NetworkDisk;
+import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
@@ -210,6 +213,98 @@ public final class LibvirtHypervisor implements Hypervisor {
     if (!found) {
       throw new HypervisorException("rebooting " + name + ": there is no such domain");
     }
+  }
+
+  @Override
+  public void attachDisk(String name, NetworkDisk disk) throws HypervisorException {
+    String xml = DomainXml.networkDisk(disk);
+    call("virDomainAttachDeviceFlags " + disk.target() + " of " + name, c -> {
+      Domain d = existing(c, name);
+      try {
+        d.attachDeviceFlags(xml, flags(d));
+      } finally {
+        d.free();
+      }
+      return null;
+    });
+    LOG.info("domain {}: disk {} ({}) attached from {}:{}/{}", name, disk.target(), disk.serial(), disk.host(), disk.port(),
+        disk.export());
+  }
+
+  /**
+   * virDomainDetachDeviceFlags asks the guest (ACPI hot-unplug) and returns once the guest let go,
+   * or after libvirt's own wait (5 s) with the request still pending; a second request while one
+   * is pending is refused by libvirt, so from then on the NC only watches the domain's disks.
+   */
+  @Override
+  public boolean detachDisk(String name, NetworkDisk disk, Duration wait) throws HypervisorException {
+    long end = System.nanoTime() + wait.toNanos();
+    if (!has(name, disk.target())) {
+      return true;
+    }
+    String xml = DomainXml.networkDisk(disk);
+    try {
+      call("virDomainDetachDeviceFlags " + disk.target() + " of " + name, c -> {
+        Domain d = existing(c, name);
+        try {
+          d.detachDeviceFlags(xml, flags(d));
+        } finally {
+          d.free();
+        }
+        return null;
+      });
+    } catch (HypervisorException e) {
+      // already being unplugged (an earlier request the guest has not answered yet): keep watching
+      if (!has(name, disk.target())) {
+        return true;
+      }
+      if (e.getMessage() == null || !e.getMessage().contains("unplug")) {
+        throw e;
+      }
+      LOG.info("domain {}: {} is already being unplugged: {}", name, disk.target(), e.getMessage());
+    }
+    while (has(name, disk.target())) {
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    LOG.info("domain {}: disk {} ({}) detached", name, disk.target(), disk.serial());
+    return true;
+  }
+
+  private boolean has(String name, String target) throws HypervisorException {
+    return disks(name).stream().anyMatch(a -> target.equals(a.target()));
+  }
+
+  @Override
+  public List<AttachedDisk> disks(String name) throws HypervisorException {
+    return call("disks of " + name, c -> {
+      Domain d = lookup(c, name);
+      if (d == null) {
+        return List.of();
+      }
+      try {
+        return DomainXml.disksOf(d.getXMLDesc(0));
+      } finally {
+        d.free();
+      }
+    });
+  }
+
+  /** Live, and the stored definition too when there is one. */
+  private static int flags(Domain d) throws LibvirtException {
+    return Domain.DeviceModifyFlags.LIVE | (d.isPersistent() == 1 ? Domain.DeviceModifyFlags.CONFIG : 0);
+  }
+
+  /** The domain; a missing one is an error that names it. */
+  private static Domain existing(Connect c, String name) throws LibvirtException {
+    return c.domainLookupByName(name);
   }
 
   /** The domain, or null when there is none of that name. */

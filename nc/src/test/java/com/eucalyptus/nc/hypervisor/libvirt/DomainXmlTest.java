@@ -124,4 +124,26 @@ class DomainXmlTest {
     assertEquals("nc:/tmp/a'b&c", XPathFactory.newInstance().newXPath().evaluate("/domain/metadata/*[local-name()='node']/@owner", d));
     assertNull(d.getElementsByTagName("initrd").item(0));
   }
+
+  @Test
+  void aVolumeIsAnNbdDiskOverTlsWithTheVolumeIdAsSerialAndIsReadBackFromTheDomain() throws Exception {
+    String disk = DomainXml.networkDisk(new com.eucalyptus.nc.hypervisor.NetworkDisk("vol-12AB34CD", "storage.example", 10811,
+        "vol-12AB34CD", "vdd"));
+    // a domain holding it as libvirt would report it after the hot-plug
+    String xml = DomainXml.of(guest(HypervisorType.KVM, false)).replace("  </devices>", disk + "  </devices>");
+    validates(xml);
+    Document d = parse(xml);
+    assertEquals("network", x(d, "/domain/devices/disk[target/@dev='vdd']/@type"));
+    assertEquals("nbd", x(d, "/domain/devices/disk[target/@dev='vdd']/source/@protocol"));
+    assertEquals("yes", x(d, "/domain/devices/disk[target/@dev='vdd']/source/@tls"));
+    assertEquals("vol-12AB34CD", x(d, "/domain/devices/disk[target/@dev='vdd']/source/@name"));
+    assertEquals("storage.example", x(d, "/domain/devices/disk[target/@dev='vdd']/source/host/@name"));
+    assertEquals("10811", x(d, "/domain/devices/disk[target/@dev='vdd']/source/host/@port"));
+    assertEquals("virtio", x(d, "/domain/devices/disk[target/@dev='vdd']/target/@bus"));
+    assertEquals("none", x(d, "/domain/devices/disk[target/@dev='vdd']/driver/@cache"));
+    assertEquals(List.of(new com.eucalyptus.nc.hypervisor.Hypervisor.AttachedDisk("vda", null),
+        new com.eucalyptus.nc.hypervisor.Hypervisor.AttachedDisk("vdb", null),
+        new com.eucalyptus.nc.hypervisor.Hypervisor.AttachedDisk("vdc", null),
+        new com.eucalyptus.nc.hypervisor.Hypervisor.AttachedDisk("vdd", "vol-12AB34CD")), DomainXml.disksOf(xml));
+  }
 }
