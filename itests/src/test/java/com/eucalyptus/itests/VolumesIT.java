@@ -392,9 +392,20 @@ class VolumesIT {
 
   @Test
   @Order(3)
-  void aOneGigabyteVolumeAttachedToARunningGuestIsANewDiskThatKeepsAMarker() {
-    Assumptions.assumeTrue(volume != null, "needs the volume of the isolation check");
+  void theTwoGuestsRunAndLetUsInWithTheirLocalDisksOnly() {
     shellA = shellOn(guestA);
+    shellB = shellOn(guestB);
+    // the NC's kvm/qemu layout: root as vda, then ephemeral and swap when the type's disk has room; both alike
+    List<String> a = shellA.blockDevices().stream().filter(d -> d.startsWith("vd")).toList();
+    assertTrue(a.contains("vda"), a.toString());
+    assertEquals(a, shellB.blockDevices().stream().filter(d -> d.startsWith("vd")).toList());
+  }
+
+  @Test
+  @Order(4)
+  void aOneGigabyteVolumeAttachedToARunningGuestIsANewDiskThatKeepsAMarker() {
+    Assumptions.assumeTrue(volume != null && shellA != null && shellB != null,
+        "needs the volume of the isolation check and the guests");
     long t0 = System.nanoTime();
     diskInA = attachAndFind(volume, guestA, shellA, "/dev/sdb");
     System.out.println("VolumesIT: attach to a disk in the guest took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -406,7 +417,6 @@ class VolumesIT {
     assertEquals(marker, shellA.readSector(diskInA, 0));
 
     // refusals that need it attached: attached twice, in use elsewhere, deleted while in use
-    shellB = shellOn(guestB);
     Set<String> inUse = Set.of("VolumeInUse");
     refusedByBoth(admin, inUse, List.of("attach", volume, guestA, "/dev/sdc"),
         List.of("ec2", "attach-volume", "--volume-id", volume, "--instance-id", guestA, "--device", "/dev/sdc"));
@@ -422,7 +432,7 @@ class VolumesIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aRawNbdClientFromOutsideTheAttachmentGetsNothing() throws IOException {
     Assumptions.assumeTrue(diskInA != null, "needs the attached volume");
     NbdExports.Export e = NbdExports.of(volume);
@@ -457,7 +467,7 @@ class VolumesIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void theGuestsIoGoesOnThroughKill9OfTheClcAndTheAttachmentSurvivesCcNcAndClcRestarts() {
     Assumptions.assumeTrue(diskInA != null, "needs the attached volume");
     long exportPid = NbdExports.of(volume).pid();
@@ -511,7 +521,7 @@ class VolumesIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void detachedTheVolumeMovesToTheSecondGuestWithItsMarker() {
     Assumptions.assumeTrue(diskInA != null && shellB != null, "needs the attached volume and the second guest");
     detachAndGone(volume, guestA, shellA, diskInA);
@@ -523,7 +533,7 @@ class VolumesIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void kill9OfTheClcDuringCreateVolumeAndAttachVolumeLeavesEveryVolumeWholeOrFailedAndTheSpaceAccounted()
       throws Exception {
     Assumptions.assumeTrue(shellA != null, "needs the first guest");
@@ -600,7 +610,7 @@ class VolumesIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aDeletedVolumeCannotBeAttachedAndAVolumeOfAnotherZoneIsRefused() {
     String gone = VolumesBoto.create(EC2, admin, 1, ZONE);
     awaitStatus(gone, "available");
@@ -618,7 +628,7 @@ class VolumesIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void terminatingAGuestDetachesItsVolume() {
     Assumptions.assumeTrue(shellB != null, "needs the second guest");
     attachAndFind(volume, guestB, shellB, "/dev/sdb");
@@ -628,7 +638,7 @@ class VolumesIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void withDisableEbsTheVolumeActionsSaySo() {
     cloud.stop("cloud");
     cloud.setConf(Map.of("DISABLE_EBS", "Y"));

@@ -80,6 +80,12 @@ public final class VolumeBench {
       GuestShell shell = new GuestShell(net.namespace, key, row.privateIp());
       shell.awaitOk("true", LIMIT, "ssh into " + id);
 
+      // the instance's last local disk: its swap (vdc, or vdb without an ephemeral disk), never used by the image
+      List<String> local = shell.blockDevices().stream().filter(d -> d.startsWith("vd") && !d.equals("vda")).toList();
+      if (local.isEmpty()) {
+        throw new IllegalStateException("the guest has no local disk besides its root: " + shell.blockDevices());
+      }
+      String localDisk = local.get(local.size() - 1);
       List<long[]> times = new ArrayList<>();
       String disk = null;
       String volume = null;
@@ -119,11 +125,10 @@ public final class VolumeBench {
       }
       System.out.println();
       System.out.printf(Locale.ROOT, "guest sequential throughput, dd bs=1M count=%d (MB/s):  write  read%n", mb);
-      String local = "vdc";
       double[] vol = throughput(shell, disk, mb);
-      double[] loc = throughput(shell, local, mb);
+      double[] loc = throughput(shell, localDisk, mb);
       System.out.printf(Locale.ROOT, "  volume (/dev/%s, NBD+TLS)                 %7.1f %7.1f%n", disk, vol[0], vol[1]);
-      System.out.printf(Locale.ROOT, "  local disk (/dev/%s, file in the instance folder) %7.1f %7.1f%n", local, loc[0], loc[1]);
+      System.out.printf(Locale.ROOT, "  local disk (/dev/%s, file in the instance folder) %7.1f %7.1f%n", localDisk, loc[0], loc[1]);
       System.out.println("the daemons' logs: " + cloud.logDir());
       InstancesBoto.run(EC2, admin, "terminate", id);
       CloudInstallation.await(LIMIT, "the guest to end", () -> GuestHost.qemuProcessesOf(id).isEmpty() ? true : null);
