@@ -48,6 +48,7 @@ start_libvirt() {
     virtlogd -d
   fi
   virsh -c qemu:///system nodeinfo >/dev/null 2>&1 && return 0
+  nbd_tls_dir_for_qemu
   libvirtd -d
   local i
   for i in $(seq 1 30); do
@@ -56,6 +57,26 @@ start_libvirt() {
   done
   echo "libvirtd did not come up" >&2
   return 1
+}
+
+# nbd_tls_dir_for_qemu: volumes reach their storage host over NBD with TLS, and libvirt gives
+# QEMU the client credentials of qemu.conf's nbd_tls_x509_cert_dir, which the NC fills with the
+# node's keys (docs/storage.md, "Attach on the node"). This gives NBD a directory of its own
+# (libvirt's own example path) instead of the default /etc/pki/qemu, which VNC, chardev and
+# migration TLS share. Only called before libvirtd starts: libvirtd reads qemu.conf once, and a
+# qemu.conf naming a directory the running daemon does not use would send the NC's keys where
+# QEMU does not look. libvirtd refuses to start when the named directory is missing: made here.
+EUCA_NBD_TLS_DIR=/etc/pki/libvirt-nbd
+nbd_tls_dir_for_qemu() {
+  local conf=/etc/libvirt/qemu.conf dir
+  [ -f "$conf" ] || return 0
+  dir=$(sed -n 's/^[[:space:]]*nbd_tls_x509_cert_dir[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$conf" | tail -n 1)
+  if [ -z "$dir" ]; then
+    dir=$EUCA_NBD_TLS_DIR
+    printf '\n# Eucalyptus: the NC keeps the node'"'"'s NBD client credentials here (docs/storage.md)\nnbd_tls_x509_cert_dir = "%s"\n' \
+      "$dir" >> "$conf"
+  fi
+  mkdir -p "$dir" && chmod 0755 "$dir"
 }
 
 # kvm_device_for_qemu: /dev/kvm as udev leaves it on a normal Debian host (group kvm, rw for the

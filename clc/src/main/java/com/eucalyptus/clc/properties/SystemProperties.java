@@ -47,6 +47,11 @@ public final class SystemProperties {
   public static final String STORAGE_BACKEND = "storage.backend";
   /** the backends this CLC has */
   public static final Set<String> STORAGE_BACKENDS = Set.of("nbd");
+  /**
+   * the address the nodes reach the volume exports at (empty: the address of VNET_INTERFACE, the
+   * interface 1.5.2's AoE exports used); read when the CLC starts
+   */
+  public static final String STORAGE_EXPORT_HOST = "storage.export.host";
   /** where the storage controller keeps volumes (1.5.2: storageVolumesDir); read when the CLC starts */
   public static final String VOLUMES_PATH = "storage.volumes.path";
   /** the largest volume a user may create, in GB (1.5.2: storageMaxVolumeSizeInGB, 10) */
@@ -94,6 +99,7 @@ public final class SystemProperties {
     d.put(ADDRESSES_RESERVED, "10");
     d.put(ADDRESSES_DYNAMIC, "true");
     d.put(STORAGE_BACKEND, "nbd");
+    d.put(STORAGE_EXPORT_HOST, "");
     d.put(VOLUMES_PATH, volumesDir(bukkitsDir));
     d.put(VOLUME_MAX_SIZE_GB, "10");
     d.put(VOLUMES_MAX_TOTAL_GB, "50");
@@ -134,6 +140,9 @@ public final class SystemProperties {
     }
     if (name.equals(STORAGE_BACKEND) && !STORAGE_BACKENDS.contains(value)) {
       return Optional.of("must be one of " + String.join(", ", new java.util.TreeSet<>(STORAGE_BACKENDS)));
+    }
+    if (name.equals(STORAGE_EXPORT_HOST) && !value.isEmpty() && !value.matches("[A-Za-z0-9.:-]{1,253}")) {
+      return Optional.of("must be a host name or address the nodes reach (or empty)");
     }
     if (name.equals(VOLUMES_PATH) && !value.startsWith("/")) {
       return Optional.of("must be an absolute path");

@@ -73,8 +73,8 @@ public final class VolumeManager {
 
   /** Refuses every volume action while block storage is off, saying why. */
   public void checkEnabled() {
-    String why = backend == null ? "it is turned off" : problem.get();
-    if (backend == null && why == null) {
+    String why = problem.get();
+    if (why == null && backend == null) {
       why = "it is turned off";
     }
     if (why != null) {

@@ -48,6 +48,8 @@ public final class ConfigurationPages {
     LABELS.put(SystemProperties.ADDRESSES_RESERVED, "Public addresses reserved for launches (dynamic addressing off)");
     LABELS.put(SystemProperties.ADDRESSES_DYNAMIC, "Dynamic public addressing (true/false)");
     LABELS.put(SystemProperties.STORAGE_BACKEND, "Volume backend (nbd; read when the CLC starts)");
+    LABELS.put(SystemProperties.STORAGE_EXPORT_HOST,
+        "Volume exports' address (empty: VNET_INTERFACE's; read when the CLC starts)");
     LABELS.put(SystemProperties.VOLUMES_PATH, "Volumes path (block storage; read when the CLC starts)");
     LABELS.put(SystemProperties.VOLUME_MAX_SIZE_GB, "Maximum volume size (GB)");
     LABELS.put(SystemProperties.VOLUMES_MAX_TOTAL_GB, "Space reserved for volumes (GB)");

@@ -284,6 +284,7 @@ class VolumeActionsTest {
   @Test
   void withBlockStorageOffEveryVolumeActionSaysSo() throws Exception {
     cloud.ebsOff = "DISABLE_EBS is \"Y\" in eucalyptus.conf";
+    cloud.backend = null; // as the CLC starts it then: no storage controller at all
     cloud.restart();
     String expected = "UnsupportedOperation: Block storage (EBS) is not available on this cloud: DISABLE_EBS is \"Y\" in "
         + "eucalyptus.conf";
