@@ -260,6 +260,9 @@ class VolumesIT {
       return now.isEmpty() ? null : now;
     });
     assertEquals(1, found.size(), "exactly one new disk: " + found);
+    // the node gives the disk the volume id as its virtio serial
+    assertEquals(vol, shell.awaitOk("cat /sys/block/" + found.get(0) + "/serial", Duration.ofSeconds(30), "the serial")
+        .strip(), "the new disk is " + vol);
     return found.get(0);
   }
 
