@@ -46,7 +46,9 @@ class VolumeAttachTest {
   /** stands in for the storage host: QEMU connects to it from the host's network namespace */
   static final String STORAGE_HOST = "127.0.0.1";
   static Process storage;
+  static Process stranger;
   static int exportPort;
+  static int strangerPort;
   static String volumeId;
   static String remoteDev;
 
@@ -60,25 +62,33 @@ class VolumeAttachTest {
     Pem.writeCertificate(srv.resolve("ca-cert.pem"), cloud.certificate());
     Pem.writeCertificate(srv.resolve("server-cert.pem"), serverCertificate(cloud, serverKeys, STORAGE_HOST));
     Pem.writePrivateKey(srv.resolve("server-key.pem"), serverKeys.getPrivate());
-    Path volume = GuestBootTest.home.resolve("storage/" + volumeId);
-    GuestBootTest.sh("truncate", "-s", "64M", volume.toString());
     exportPort = GuestBootTest.freePort();
     X509Certificate node = Pem.readCertificate(GuestBootTest.paths.keysDir().resolve("node-cert.pem"));
-    List<String> cmd = List.of("qemu-storage-daemon",
-        "--object", "tls-creds-x509,id=tls0,dir=" + srv + ",endpoint=server,verify-peer=on",
-        "--object", "{\"qom-type\":\"authz-simple\",\"id\":\"authz0\",\"identity\":\"" + gnutlsDn(node) + "\"}",
-        "--blockdev", "driver=file,node-name=" + volumeId + ",filename=" + volume,
-        "--nbd-server", "addr.type=inet,addr.host=" + STORAGE_HOST + ",addr.port=" + exportPort + ",tls-creds=tls0,tls-authz=authz0",
-        "--export", "type=nbd,id=export0,node-name=" + volumeId + ",name=" + volumeId + ",writable=on");
-    storage = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(GuestBootTest.home.resolve("storage/qemu-storage-daemon.log").toFile()).start();
+    storage = serve(srv, volumeId, exportPort, gnutlsDn(node));
     remoteDev = "nbd://" + STORAGE_HOST + ":" + exportPort + "/" + volumeId;
+    // the same, but admitting another certificate's DN only: the node's connection must be refused
+    strangerPort = GuestBootTest.freePort();
+    stranger = serve(srv, volumeId + "x", strangerPort, "CN=someone-else,OU=Eucalyptus,O=Cloud,C=US");
+  }
+
+  /** A qemu-storage-daemon exporting a new 64 MiB file over TLS to the client whose DN is {@code admitted}. */
+  static Process serve(Path tls, String name, int port, String admitted) throws Exception {
+    Path volume = GuestBootTest.home.resolve("storage/" + name);
+    GuestBootTest.sh("truncate", "-s", "64M", volume.toString());
+    List<String> cmd = List.of("qemu-storage-daemon",
+        "--object", "tls-creds-x509,id=tls0,dir=" + tls + ",endpoint=server,verify-peer=on",
+        "--object", "{\"qom-type\":\"authz-simple\",\"id\":\"authz0\",\"identity\":\"" + admitted + "\"}",
+        "--blockdev", "driver=file,node-name=" + name + ",filename=" + volume,
+        "--nbd-server", "addr.type=inet,addr.host=" + STORAGE_HOST + ",addr.port=" + port + ",tls-creds=tls0,tls-authz=authz0",
+        "--export", "type=nbd,id=export0,node-name=" + name + ",name=" + name + ",writable=on");
+    Path log = GuestBootTest.home.resolve("storage/" + name + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (established(":" + exportPort, "LISTEN").isEmpty()) {
-      assertTrue(storage.isAlive() && System.nanoTime() < end, "qemu-storage-daemon did not listen: "
-          + Files.readString(GuestBootTest.home.resolve("storage/qemu-storage-daemon.log")));
+    while (established(":" + port, "LISTEN").isEmpty()) {
+      assertTrue(p.isAlive() && System.nanoTime() < end, "qemu-storage-daemon did not listen: " + Files.readString(log));
       Thread.sleep(200);
     }
+    return p;
   }
 
   @AfterAll
@@ -86,9 +96,11 @@ class VolumeAttachTest {
     try {
       GuestBootTest.tearDown();
     } finally {
-      if (storage != null) {
-        storage.destroy(); // the process this test started
-        storage.waitFor();
+      for (Process p : new Process[] {storage, stranger}) {
+        if (p != null) {
+          p.destroy(); // the processes this test started
+          p.waitFor();
+        }
       }
     }
   }
@@ -200,6 +212,12 @@ class VolumeAttachTest {
     AxisFault nobody = assertThrows(AxisFault.class, () -> attach("i-" + GuestBootTest.RUN + "FF", volumeId, remoteDev, "/dev/sdb"));
     assertTrue(nobody.getMessage().startsWith("InvalidInstanceID.NotFound: no instance i-" + GuestBootTest.RUN + "FF"),
         nobody.getMessage());
+    // an export that does not admit this node: libvirt's refusal is the fault's reason, nothing is left over
+    String refused = "nbd://" + STORAGE_HOST + ":" + strangerPort + "/" + volumeId + "x";
+    AxisFault tls = assertThrows(AxisFault.class, () -> attach(id, volumeId + "x", refused, "/dev/sdc"));
+    assertTrue(tls.getMessage().startsWith("attaching " + volumeId + "x (" + refused + ") to " + id + " failed: "),
+        tls.getMessage());
+    assertFalse(domblklist(id).contains(volumeId + "x"), domblklist(id));
     assertEquals(1, GuestBootTest.describe(GuestBootTest.port, id).getVolumes().length);
 
     // a restarted NC reports the attachment from the instance's record; the guest kept its disk

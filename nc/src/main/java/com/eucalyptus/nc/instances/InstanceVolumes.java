@@ -67,38 +67,10 @@ public final class InstanceVolumes {
     Instance i = instance(instanceId);
     Hypervisor hv = instances.hypervisor();
     synchronized (i.volumeOperations) {
-      VolumeAttachment same = i.volume(volumeId);
-      if (same != null) {
-        if (VolumeAttachment.ATTACHED.equals(same.state()) && same.remoteDev().equals(remoteDev.strip())) {
-          LOG.info("instance {}: volume {} is already attached as {}: nothing to do", instanceId, volumeId, same.target());
-          return same;
-        }
-        throw new IllegalStateException("VolumeInUse: volume " + volumeId + " is already " + same.state() + " on " + instanceId);
+      VolumeAttachment v = reserve(i, volumeId, remoteDev.strip(), localDev.strip(), dev.group(1).charAt(0));
+      if (VolumeAttachment.ATTACHED.equals(v.state())) {
+        return v;
       }
-      for (Instance other : instances.all()) {
-        for (VolumeAttachment v : other.volumes()) {
-          if (v.volumeId().equals(volumeId) || v.remoteDev().equals(remoteDev.strip())) {
-            throw new IllegalStateException("VolumeInUse: " + (v.volumeId().equals(volumeId) ? "volume " + volumeId
-                : "the export " + remoteDev + " (volume " + v.volumeId() + ")") + " is " + v.state() + " on " + other.id());
-          }
-          if (other == i && localDev.strip().equals(v.localDev())) {
-            throw new IllegalArgumentException("InvalidParameterValue: " + localDev + " is already in use on " + instanceId
-                + " (volume " + v.volumeId() + ")");
-          }
-        }
-      }
-      if (i.state() != InstanceState.EXTANT) {
-        throw new IllegalStateException("IncorrectInstanceState: instance " + instanceId + " is " + i.state().stateName()
-            + ", not running: volumes attach only to running instances");
-      }
-      String problem = credentialsProblem.get();
-      if (problem != null) {
-        throw new IllegalStateException("this node cannot reach volumes: " + problem);
-      }
-      String target = freeTarget(hv, i, dev.group(1).charAt(0));
-      VolumeAttachment v = new VolumeAttachment(volumeId, remoteDev.strip(), localDev.strip(), target, VolumeAttachment.ATTACHING);
-      i.putVolume(v);
-      instances.save(i);
       try {
         hv.attachDisk(instanceId, disk(v, url));
       } catch (HypervisorException | RuntimeException e) {
@@ -110,9 +82,54 @@ public final class InstanceVolumes {
       v = v.in(VolumeAttachment.ATTACHED);
       i.putVolume(v);
       instances.save(i);
-      LOG.info("instance {}: volume {} attached as {} ({} asked for) from {}", instanceId, volumeId, target, localDev, remoteDev);
+      LOG.info("instance {}: volume {} attached as {} ({} asked for) from {}", instanceId, volumeId, v.target(), localDev,
+          remoteDev);
       return v;
     }
+  }
+
+  /**
+   * The checks and the record entry ("attaching"), node-wide at once so that two attaches of one
+   * volume or export to two instances cannot both pass; returns the attachment as it already is
+   * when the same attach was done before.
+   */
+  private synchronized VolumeAttachment reserve(Instance i, String volumeId, String remoteDev, String localDev, char hint)
+      throws IOException, HypervisorException {
+    String instanceId = i.id();
+    Hypervisor hv = instances.hypervisor();
+    VolumeAttachment same = i.volume(volumeId);
+    if (same != null) {
+      if (VolumeAttachment.ATTACHED.equals(same.state()) && same.remoteDev().equals(remoteDev)) {
+        LOG.info("instance {}: volume {} is already attached as {}: nothing to do", instanceId, volumeId, same.target());
+        return same;
+      }
+      throw new IllegalStateException("VolumeInUse: volume " + volumeId + " is already " + same.state() + " on " + instanceId);
+    }
+    for (Instance other : instances.all()) {
+      for (VolumeAttachment v : other.volumes()) {
+        if (v.volumeId().equals(volumeId) || v.remoteDev().equals(remoteDev)) {
+          throw new IllegalStateException("VolumeInUse: " + (v.volumeId().equals(volumeId) ? "volume " + volumeId
+              : "the export " + remoteDev + " (volume " + v.volumeId() + ")") + " is " + v.state() + " on " + other.id());
+        }
+        if (other == i && localDev.equals(v.localDev())) {
+          throw new IllegalArgumentException("InvalidParameterValue: " + localDev + " is already in use on " + instanceId
+              + " (volume " + v.volumeId() + ")");
+        }
+      }
+    }
+    if (i.state() != InstanceState.EXTANT) {
+      throw new IllegalStateException("IncorrectInstanceState: instance " + instanceId + " is " + i.state().stateName()
+          + ", not running: volumes attach only to running instances");
+    }
+    String problem = credentialsProblem.get();
+    if (problem != null) {
+      throw new IllegalStateException("this node cannot reach volumes: " + problem);
+    }
+    String target = freeTarget(hv, i, hint);
+    VolumeAttachment v = new VolumeAttachment(volumeId, remoteDev, localDev, target, VolumeAttachment.ATTACHING);
+    i.putVolume(v);
+    instances.save(i);
+    return v;
   }
 
   /**
