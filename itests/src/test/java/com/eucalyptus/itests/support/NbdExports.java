@@ -41,12 +41,11 @@ public final class NbdExports {
         if (!cmd.contains("qemu-storage-daemon")) {
           continue;
         }
-        String host = find(cmd, "addr\\.host=([^,\\s]+)");
-        String port = find(cmd, "addr\\.port=(\\d+)");
-        String name = find(cmd, "--export\\s+\\S*?\\bname=([^,\\s]+)");
-        if (name == null) {
-          name = find(cmd, "--export\\s+\\S*?\\bnode-name=([^,\\s]+)");
-        }
+        // the dotted option form (addr.host=…) or the JSON one ("host":"…")
+        String host = first(cmd, "addr\\.host=([^,\\s]+)", "\"host\"\\s*:\\s*\"([^\"]+)\"");
+        String port = first(cmd, "addr\\.port=(\\d+)", "\"port\"\\s*:\\s*\"?(\\d+)");
+        String name = first(cmd, "--export\\s+(?:\\S*,)?name=([^,\\s]+)", "\"type\"\\s*:\\s*\"nbd\"[^}]*?\"name\"\\s*:\\s*\"([^\"]+)\"",
+            "\"name\"\\s*:\\s*\"([^\"]+)\"[^}]*?\"type\"\\s*:\\s*\"nbd\"");
         found.add(new Export(Long.parseLong(p.getFileName().toString()), host, port == null ? -1 : Integer.parseInt(port),
             name, cmd.strip()));
       }
@@ -59,6 +58,16 @@ public final class NbdExports {
   /** The running export whose command line names {@code volumeId}, or null. */
   public static Export of(String volumeId) {
     return running().stream().filter(e -> e.commandLine().contains(volumeId)).findFirst().orElse(null);
+  }
+
+  private static String first(String text, String... regexes) {
+    for (String r : regexes) {
+      String v = find(text, r);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
   }
 
   private static String find(String text, String regex) {
