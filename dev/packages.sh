@@ -11,8 +11,11 @@
 # package's service is not used) and iptables its security groups, elastic IPs and metadata
 # redirect. openssh-client is also the ssh into the test image's dropbear (tools/make-test-images
 # needs no package for that: it fetches dropbear-bin's .deb with apt-get download).
+# qemu-system-common holds qemu-storage-daemon, the nbd block-storage backend's export daemon on
+# the front end (qemu-system-x86 pulls it in; named here because the storage host needs it
+# even where no guest runs); qemu-utils' qemu-io is the NBD client of the storage tests.
 # busybox-static's udhcpc is the DHCP client of the CC's dhcpd tests (a guest in a namespace).
-EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
+EUCA_RUNTIME_PACKAGES="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-system-common qemu-utils
   curl openssl zip unzip rsync openssh-client iproute2 procps e2fsprogs python3
   isc-dhcp-server iptables"
 EUCA_TEST_PACKAGES="python3-boto python3-boto3 python3-botocore awscli s3cmd postgresql openssh-server

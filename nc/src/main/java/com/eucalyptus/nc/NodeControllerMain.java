@@ -96,7 +96,7 @@ public final class NodeControllerMain {
    * NC_TEARDOWN_RETENTION (seconds an ended instance is still reported, 180), VNET_MODE (SYSTEM,
    * STATIC or MANAGED-NOVLAN; anything else, MANAGED included, stops the NC with a
    * {@link BadConfigurationException} naming it; STATIC and MANAGED-NOVLAN need VNET_BRIDGE),
-   * NC_VOLUME_DETACH_WAIT (seconds a detach waits for the guest to release the disk, 20).
+   * NC_VOLUME_DETACH_WAIT (seconds a detach waits for the guest to release the disk, 10; below the CC's NC_TIMEOUT).
    */
   public static Running start(EucaPaths paths, EucalyptusConf conf) throws Exception {
     // checked first: a mode the NC does not know must not get as far as the hypervisor
@@ -136,7 +136,7 @@ public final class NodeControllerMain {
       }
     }
     InstanceVolumes volumes = new InstanceVolumes(instances, nbdTls::ensure,
-        Duration.ofSeconds(conf.getInt("NC_VOLUME_DETACH_WAIT", 20)));
+        Duration.ofSeconds(conf.getInt("NC_VOLUME_DETACH_WAIT", 10)));
     NodeService service = new NodeService(resources, instances,
         "http://" + localHostName() + ":" + port + "/axis2/services/EucalyptusNC", network, volumes);
     KeySource keys = conf.getBoolean("ENABLE_WS_SECURITY", true)

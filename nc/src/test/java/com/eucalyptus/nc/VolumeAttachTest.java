@@ -64,24 +64,29 @@ class VolumeAttachTest {
     Pem.writePrivateKey(srv.resolve("server-key.pem"), serverKeys.getPrivate());
     exportPort = GuestBootTest.freePort();
     X509Certificate node = Pem.readCertificate(GuestBootTest.paths.keysDir().resolve("node-cert.pem"));
-    storage = serve(srv, volumeId, exportPort, gnutlsDn(node));
+    storage = serve(GuestBootTest.home.resolve("storage"), srv, volumeId, exportPort, gnutlsDn(node));
     remoteDev = "nbd://" + STORAGE_HOST + ":" + exportPort + "/" + volumeId;
     // the same, but admitting another certificate's DN only: the node's connection must be refused
     strangerPort = GuestBootTest.freePort();
-    stranger = serve(srv, volumeId + "x", strangerPort, "CN=someone-else,OU=Eucalyptus,O=Cloud,C=US");
+    stranger = serve(GuestBootTest.home.resolve("storage"), srv, volumeId + "x", strangerPort,
+        "CN=someone-else,OU=Eucalyptus,O=Cloud,C=US");
   }
 
-  /** A qemu-storage-daemon exporting a new 64 MiB file over TLS to the client whose DN is {@code admitted}. */
-  static Process serve(Path tls, String name, int port, String admitted) throws Exception {
-    Path volume = GuestBootTest.home.resolve("storage/" + name);
-    GuestBootTest.sh("truncate", "-s", "64M", volume.toString());
+  /**
+   * A qemu-storage-daemon exporting a new 64 MiB file {@code dir/name} as {@code name} over TLS
+   * ({@code tls}: ca-cert.pem, server-cert.pem, server-key.pem) to the client whose DN is
+   * {@code admitted}, on {@link #STORAGE_HOST}:{@code port}.
+   */
+  static Process serve(Path dir, Path tls, String name, int port, String admitted) throws Exception {
+    Path volume = dir.resolve(name);
+    assertEquals(0, new com.eucalyptus.runtime.exec.CommandRunner().run("truncate", "-s", "64M", volume.toString()).exitCode());
     List<String> cmd = List.of("qemu-storage-daemon",
         "--object", "tls-creds-x509,id=tls0,dir=" + tls + ",endpoint=server,verify-peer=on",
         "--object", "{\"qom-type\":\"authz-simple\",\"id\":\"authz0\",\"identity\":\"" + admitted + "\"}",
         "--blockdev", "driver=file,node-name=" + name + ",filename=" + volume,
         "--nbd-server", "addr.type=inet,addr.host=" + STORAGE_HOST + ",addr.port=" + port + ",tls-creds=tls0,tls-authz=authz0",
         "--export", "type=nbd,id=export0,node-name=" + name + ",name=" + name + ",writable=on");
-    Path log = GuestBootTest.home.resolve("storage/" + name + ".log");
+    Path log = dir.resolve(name + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (established(":" + port, "LISTEN").isEmpty()) {
@@ -131,7 +136,7 @@ class VolumeAttachTest {
 
   /** Lines of {@code ss} for TCP sockets in {@code state} whose addresses contain {@code port}. */
   static List<String> established(String port, String state) {
-    CommandResult r = GuestBootTest.SH.run("ss", "-Htnp", "state", state.equals("LISTEN") ? "listening" : "established");
+    CommandResult r = new com.eucalyptus.runtime.exec.CommandRunner().run("ss", "-Htnp", "state", state.equals("LISTEN") ? "listening" : "established");
     return r.stdout().lines().filter(l -> l.contains(port)).toList();
   }
 

@@ -10,9 +10,12 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -56,18 +59,28 @@ public final class CertificateAuthority {
   public static Issued newSelfSigned(String subject) {
     KeyPair kp = newKeyPair();
     X500Name name = new X500Name(subject);
-    X509Certificate cert = build(name, name, kp, kp.getPrivate(), true);
+    X509Certificate cert = build(name, name, kp, kp.getPrivate(), true, List.of());
     return new Issued(kp, cert);
   }
 
   /** A new key pair and a certificate for it signed by this CA. */
   public Issued issue(String subject) {
-    KeyPair kp = newKeyPair();
-    X500Name issuer = X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded());
-    return new Issued(kp, build(new X500Name(subject), issuer, kp, caKey, false));
+    return issue(subject, List.of());
   }
 
-  private static X509Certificate build(X500Name subject, X500Name issuer, KeyPair subjectKeys, PrivateKey signer, boolean ca) {
+  /**
+   * As {@link #issue(String)}, the certificate also naming {@code altNames} as its
+   * subjectAltName: IP addresses (an iPAddress entry) or host names (a dNSName entry). A TLS
+   * client checks a server's certificate against the host it connected to through these.
+   */
+  public Issued issue(String subject, List<String> altNames) {
+    KeyPair kp = newKeyPair();
+    X500Name issuer = X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded());
+    return new Issued(kp, build(new X500Name(subject), issuer, kp, caKey, false, altNames));
+  }
+
+  private static X509Certificate build(X500Name subject, X500Name issuer, KeyPair subjectKeys, PrivateKey signer, boolean ca,
+      List<String> altNames) {
     Instant now = Instant.now();
     BigInteger serial = new BigInteger(64, RANDOM).abs().add(BigInteger.ONE);
     X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial,
@@ -77,11 +90,20 @@ public final class CertificateAuthority {
       b.addExtension(Extension.keyUsage, true, ca
           ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature)
           : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.dataEncipherment));
+      if (!altNames.isEmpty()) {
+        GeneralName[] names = altNames.stream().map(CertificateAuthority::altName).toArray(GeneralName[]::new);
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+      }
       ContentSigner cs = new JcaContentSignerBuilder("SHA256withRSA").build(signer);
       return new JcaX509CertificateConverter().getCertificate(b.build(cs));
     } catch (OperatorCreationException | GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot make certificate for " + subject, e);
     }
+  }
+
+  private static GeneralName altName(String name) {
+    boolean ip = org.bouncycastle.util.IPAddress.isValid(name);
+    return new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name);
   }
 
   /** A key pair with its certificate. */

@@ -38,6 +38,19 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void serverCertificatesNameTheirAddressesAsSubjectAltNames() throws Exception {
+    CertificateAuthority.Issued ca = CertificateAuthority.newSelfSigned("CN=www.eucalyptus.com, OU=Eucalyptus, O=Cloud, C=US");
+    CertificateAuthority authority = new CertificateAuthority(ca.certificate(), ca.keyPair().getPrivate());
+    X509Certificate cert = authority.issue("CN=storage, OU=Eucalyptus, O=Cloud, C=US",
+        java.util.List.of("192.0.2.7", "fd00::7", "storage.example.com")).certificate();
+    cert.verify(ca.certificate().getPublicKey());
+    // 7 = iPAddress, 2 = dNSName (RFC 5280); the JDK prints IPv6 in full form
+    assertEquals(java.util.List.of(java.util.List.of(7, "192.0.2.7"), java.util.List.of(7, "fd00:0:0:0:0:0:0:7"),
+        java.util.List.of(2, "storage.example.com")), cert.getSubjectAlternativeNames().stream().map(java.util.List::copyOf).toList());
+    assertEquals(null, authority.issue("CN=node, OU=Eucalyptus, O=Cloud, C=US").certificate().getSubjectAlternativeNames());
+  }
+
+  @Test
   void readsOpensslPkcs1Keys() throws Exception {
     Path key = dir.resolve("k.pem");
     Process p = new ProcessBuilder("openssl", "genrsa", "-traditional", "-out", key.toString(), "1024").start();

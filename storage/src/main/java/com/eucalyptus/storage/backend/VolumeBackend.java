@@ -20,7 +20,20 @@ public interface VolumeBackend {
   /** Why this host cannot run this backend (a missing tool or kernel module), or null. */
   String problem();
 
-  /** Creates volume {@code volumeId} of {@code sizeBytes} bytes, all zero. */
+  /**
+   * Called once when the storage controller starts, after {@link #problem} said nothing: clears
+   * what an interrupted call left (a half-made volume, the files of an export whose process has
+   * gone) and prepares what exports need.
+   */
+  default void start() throws IOException {
+  }
+
+  /**
+   * Creates volume {@code volumeId} of {@code sizeBytes} bytes, all zero. Throws
+   * {@link NotEnoughSpaceException} when the storage host has too little room, and
+   * IllegalArgumentException for a size that is not positive or an id that is not a plain name
+   * ({@link VolumeIds}).
+   */
   void create(String volumeId, long sizeBytes) throws IOException;
 
   /** Deletes the volume and any export of it; an unknown volume is fine. */

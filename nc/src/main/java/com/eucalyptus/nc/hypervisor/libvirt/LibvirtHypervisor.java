@@ -219,7 +219,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   public void attachDisk(String name, NetworkDisk disk) throws HypervisorException {
     String xml = DomainXml.networkDisk(disk);
     call("virDomainAttachDeviceFlags " + disk.target() + " of " + name, c -> {
-      Domain d = existing(c, name);
+      Domain d = c.domainLookupByName(name); // a missing one is libvirt's "Domain not found"
       try {
         d.attachDeviceFlags(xml, flags(d));
       } finally {
@@ -234,7 +234,8 @@ public final class LibvirtHypervisor implements Hypervisor {
   /**
    * virDomainDetachDeviceFlags asks the guest (ACPI hot-unplug) and returns once the guest let go,
    * or after libvirt's own wait (5 s) with the request still pending; a second request while one
-   * is pending is refused by libvirt, so from then on the NC only watches the domain's disks.
+   * is pending is refused by libvirt ("unplug … already in progress"), so from then on the NC
+   * only watches the domain's disks. The wait is at least libvirt's 5 s.
    */
   @Override
   public boolean detachDisk(String name, NetworkDisk disk, Duration wait) throws HypervisorException {
@@ -245,7 +246,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     String xml = DomainXml.networkDisk(disk);
     try {
       call("virDomainDetachDeviceFlags " + disk.target() + " of " + name, c -> {
-        Domain d = existing(c, name);
+        Domain d = c.domainLookupByName(name); // a missing one is libvirt's "Domain not found"
         try {
           d.detachDeviceFlags(xml, flags(d));
         } finally {
@@ -300,11 +301,6 @@ public final class LibvirtHypervisor implements Hypervisor {
   /** Live, and the stored definition too when there is one. */
   private static int flags(Domain d) throws LibvirtException {
     return Domain.DeviceModifyFlags.LIVE | (d.isPersistent() == 1 ? Domain.DeviceModifyFlags.CONFIG : 0);
-  }
-
-  /** The domain; a missing one is an error that names it. */
-  private static Domain existing(Connect c, String name) throws LibvirtException {
-    return c.domainLookupByName(name);
   }
 
   /** The domain, or null when there is none of that name. */
