@@ -2,24 +2,48 @@ package com.eucalyptus.clc;
 
 import com.eucalyptus.clc.properties.SystemProperties;
 import com.eucalyptus.runtime.config.EucalyptusConf;
-import com.eucalyptus.storage.backend.VolumeBackend;
+import com.eucalyptus.runtime.config.EucaPaths;
+import com.eucalyptus.storage.controller.StorageConfig;
+import com.eucalyptus.storage.controller.StorageController;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Collections;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
- * The block-storage service as the CLC starts it: the volume backend, or why there is none
- * (DISABLE_EBS="Y" in eucalyptus.conf, or the backend's own problem on this host). Every volume
- * action answers that reason while there is no backend.
+ * The block-storage service as the CLC starts it: the storage controller, or why there is none
+ * (DISABLE_EBS="Y" in eucalyptus.conf, or the storage controller's problem on this host). Every
+ * volume action answers that reason while there is one.
  */
-record BlockStorage(VolumeBackend backend, String disabled) {
-  static BlockStorage start(EucalyptusConf conf, SystemProperties properties) {
+record BlockStorage(StorageController controller, String disabled) {
+  private static final Logger LOG = LogManager.getLogger(BlockStorage.class);
+
+  /**
+   * Opens the storage controller with the backend, volumes folder and export address the system
+   * properties name (1.5.2's layout otherwise); a controller that cannot run here stays closed and
+   * its reason is every volume action's answer, and the CLC starts all the same.
+   */
+  static BlockStorage start(EucaPaths paths, EucalyptusConf conf, SystemProperties properties) {
     if (conf.getBoolean("DISABLE_EBS", false)) {
+      LOG.info("block storage is off (DISABLE_EBS)");
       return new BlockStorage(null, "DISABLE_EBS is \"Y\" in eucalyptus.conf");
     }
-    return new BlockStorage(null, "this CLC has no volume backend built in yet");
+    StorageConfig config = StorageConfig.defaults(paths, exportHost(conf, properties))
+        .withBackend(properties.get(SystemProperties.STORAGE_BACKEND))
+        .withVolumesDir(properties.get(SystemProperties.VOLUMES_PATH));
+    try {
+      StorageController controller = StorageController.open(config);
+      LOG.info("block storage: the {} backend, volumes in {}, exports at {}", controller.backendName(),
+          config.volumesDir(), config.exportHost());
+      return new BlockStorage(controller, null);
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.error("the storage controller could not start: {}", e.getMessage(), e);
+      return new BlockStorage(null, "the storage controller could not start: " + e.getMessage());
+    }
   }
 
   /** Why volumes cannot be served now, or null. */
@@ -27,7 +51,7 @@ record BlockStorage(VolumeBackend backend, String disabled) {
     if (disabled != null) {
       return disabled;
     }
-    return backend.problem();
+    return controller.problem();
   }
 
   /**

@@ -15,7 +15,6 @@ import com.eucalyptus.clc.compute.volumes.HeldVolumesCheck;
 import com.eucalyptus.clc.compute.volumes.VolumeManager;
 import com.eucalyptus.clc.compute.volumes.VolumeSettings;
 import com.eucalyptus.clc.compute.volumes.Volumes;
-import com.eucalyptus.storage.backend.VolumeBackend;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import com.eucalyptus.clc.compute.addresses.AddressPool;
@@ -153,7 +152,7 @@ public final class CloudControllerMain implements AutoCloseable {
     poller.alsoEachRound(networks::releaseUnused); // groups whose last instance ended unseen (say, while the CLC was down)
     instancePoller.addressBook(addresses::book);
     accounts.addDeletionCheck(new HeldAddressesCheck(addresses));
-    BlockStorage storage = BlockStorage.start(conf, properties);
+    BlockStorage storage = BlockStorage.start(paths, conf, properties);
     ExecutorService volumeMaker = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "volume-create");
       t.setDaemon(true);
@@ -161,7 +160,7 @@ public final class CloudControllerMain implements AutoCloseable {
     });
     Volumes volumeStore = new Volumes(db);
     accounts.addDeletionCheck(new HeldVolumesCheck(volumeStore));
-    VolumeManager volumes = new VolumeManager(volumeStore, instances, clusters, clusterClient, storage.backend(),
+    VolumeManager volumes = new VolumeManager(volumeStore, instances, clusters, clusterClient, storage.controller(),
         storage::problem, () -> VolumeSettings.of(properties), volumeMaker, System::currentTimeMillis);
     volumes.recover(); // before any request: what a killed CLC left half-way
     poller.alsoEachRound(volumes::settleRound);

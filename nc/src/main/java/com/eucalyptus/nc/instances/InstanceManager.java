@@ -114,10 +114,15 @@ public final class InstanceManager implements NodeResources.InstanceUsage {
     save(i);
   }
 
-  /** Rewrites the instance's record (launch request, volumes); nothing when its folder is gone. */
+  /**
+   * Rewrites the instance's record (launch request, volumes); nothing when its folder is gone.
+   * Under the instance's lock: two writers would share the record's temporary file.
+   */
   void save(Instance i) throws IOException {
-    if (Files.isDirectory(i.dir())) {
-      InstanceRecordFile.write(i.dir(), i.request(), i.launchTime(), i.volumes());
+    synchronized (i) {
+      if (Files.isDirectory(i.dir())) {
+        InstanceRecordFile.write(i.dir(), i.request(), i.launchTime(), i.volumes());
+      }
     }
   }
 

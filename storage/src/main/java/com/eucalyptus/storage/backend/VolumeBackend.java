@@ -44,7 +44,8 @@ public interface VolumeBackend {
 
   /**
    * Exports the volume to the node at {@code nodeAddress} and returns the remoteDev string the
-   * node attaches (nbd: {@code nbd://host:port/export}). Exporting an exported volume returns the
+   * node attaches (nbd: {@code nbd://host:port/<volume id>}, served only over TLS to a client
+   * holding the node certificate; docs/storage.md). Exporting an exported volume returns the
    * same export.
    */
   String export(String volumeId, String nodeAddress) throws IOException;

@@ -9,6 +9,7 @@ import com.eucalyptus.clc.persistence.ClusterEntity;
 import com.eucalyptus.clc.persistence.InstanceEntity;
 import com.eucalyptus.clc.persistence.VolumeEntity;
 import com.eucalyptus.storage.backend.VolumeBackend;
+import com.eucalyptus.storage.controller.StorageController;
 import java.io.IOException;
 import java.net.URI;
 import java.util.HashMap;
@@ -48,8 +49,8 @@ public final class VolumeManager {
   private final Instances instances;
   private final Clusters clusters;
   private final ClusterClient client;
-  /** null when block storage is off */
-  private final VolumeBackend backend;
+  /** the storage controller (storage/); null when block storage is off */
+  private final StorageController storage;
   /** why block storage is off (DISABLE_EBS, the backend's problem), or null */
   private final Supplier<String> problem;
   private final Supplier<VolumeSettings> settings;
@@ -58,13 +59,13 @@ public final class VolumeManager {
   /** attaching/detaching volumes whose CC did not answer at the last start: settled at later rounds */
   private final Set<String> unsettled = ConcurrentHashMap.newKeySet();
 
-  public VolumeManager(Volumes store, Instances instances, Clusters clusters, ClusterClient client, VolumeBackend backend,
-      Supplier<String> problem, Supplier<VolumeSettings> settings, Executor creator, LongSupplier clock) {
+  public VolumeManager(Volumes store, Instances instances, Clusters clusters, ClusterClient client,
+      StorageController storage, Supplier<String> problem, Supplier<VolumeSettings> settings, Executor creator, LongSupplier clock) {
     this.store = store;
     this.instances = instances;
     this.clusters = clusters;
     this.client = client;
-    this.backend = backend;
+    this.storage = storage;
     this.problem = problem;
     this.settings = settings;
     this.creator = creator;
@@ -74,7 +75,7 @@ public final class VolumeManager {
   /** Refuses every volume action while block storage is off, saying why. */
   public void checkEnabled() {
     String why = problem.get();
-    if (why == null && backend == null) {
+    if (why == null && storage == null) {
       why = "it is turned off";
     }
     if (why != null) {
@@ -113,7 +114,7 @@ public final class VolumeManager {
   private void make(String volumeId, int sizeGb) {
     String outcome;
     try {
-      backend.create(volumeId, sizeGb * GIB);
+      storage.createVolume(volumeId, sizeGb * GIB);
       outcome = VolumeState.AVAILABLE.label();
     } catch (IOException | RuntimeException e) {
       LOG.error("creating volume {} failed: {}", volumeId, e.getMessage(), e);
@@ -132,7 +133,7 @@ public final class VolumeManager {
 
   private void removePartial(String volumeId) {
     try {
-      backend.delete(volumeId);
+      storage.deleteVolume(volumeId);
     } catch (IOException | RuntimeException e) {
       LOG.warn("removing what is left of volume {}: {}", volumeId, e.getMessage());
     }
@@ -165,7 +166,7 @@ public final class VolumeManager {
   }
 
   private void finishDelete(String volumeId) throws IOException {
-    backend.delete(volumeId); // a failure leaves it deleting: the next start finishes it
+    storage.deleteVolume(volumeId); // a failure leaves it deleting: the next start finishes it
     store.change(volumeId, v -> {
       setState(v, VolumeState.DELETED.label());
       return null;
@@ -260,7 +261,7 @@ public final class VolumeManager {
     try {
       ClusterEntity c = clusters.registered().stream().filter(e -> e.name.equals(i.cluster)).findFirst().orElseThrow(
           () -> new Unanswered(i.cluster, new IllegalStateException("it is not registered")));
-      String remoteDev = backend.export(volumeId, nodeOf(i));
+      String remoteDev = storage.exportVolume(volumeId, nodeOf(i));
       store.change(volumeId, v -> v.remoteDev = remoteDev);
       ClusterClient.Answer a;
       try {
@@ -352,7 +353,7 @@ public final class VolumeManager {
   /** Ends the volume's export and makes it available, its attachment gone. */
   private void release(String volumeId) {
     try {
-      backend.unexport(volumeId);
+      storage.unexportVolume(volumeId);
     } catch (IOException | RuntimeException e) {
       LOG.error("ending the export of volume {}: {}", volumeId, e.getMessage(), e);
     }
@@ -371,7 +372,7 @@ public final class VolumeManager {
 
   /** The instances ended: their volumes are released (the poller's onEnded). */
   public void instancesEnded(List<String> instanceIds) {
-    if (backend == null) {
+    if (!serving()) {
       return;
     }
     for (String id : instanceIds) {
@@ -394,11 +395,12 @@ public final class VolumeManager {
    * ended meanwhile are released.
    */
   public void recover() throws IOException {
-    if (backend == null) {
+    if (!serving()) {
+      LOG.info("block storage is not available ({}): volumes are settled when it is", problem.get());
       return;
     }
     Map<String, Long> whole = new HashMap<>();
-    for (VolumeBackend.StoredVolume s : backend.list()) {
+    for (VolumeBackend.StoredVolume s : storage.listVolumes()) {
       whole.put(s.volumeId(), s.sizeBytes());
     }
     for (VolumeEntity v : store.all()) {
@@ -437,7 +439,7 @@ public final class VolumeManager {
    * attachments the CC could not be asked about at start are settled now.
    */
   public void settleRound() {
-    if (backend == null) {
+    if (!serving()) {
       return;
     }
     for (VolumeEntity v : store.all()) {
@@ -505,9 +507,9 @@ public final class VolumeManager {
     }
     String remoteDev;
     try {
-      remoteDev = backend.exportOf(v.volumeId);
+      remoteDev = storage.exportOf(v.volumeId);
       if (remoteDev == null) {
-        remoteDev = backend.export(v.volumeId, nodeOf(i.get()));
+        remoteDev = storage.exportVolume(v.volumeId, nodeOf(i.get()));
         LOG.warn("volume {} is on {} but was not exported: exported again as {}", v.volumeId, v.instanceId, remoteDev);
       }
     } catch (IOException | RuntimeException e) {
@@ -523,6 +525,11 @@ public final class VolumeManager {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Whether the storage controller can act (block storage on, and no problem on this host). */
+  private boolean serving() {
+    return storage != null && problem.get() == null;
+  }
 
   /** The host of the instance's node: its serviceTag is the NC's URL. */
   static String nodeOf(InstanceEntity i) {

@@ -1,11 +1,11 @@
 package com.eucalyptus.clc.api.actions;
 
-import com.eucalyptus.clc.FolderVolumeBackend;
 import com.eucalyptus.clc.TestDatabases;
+import com.eucalyptus.clc.TestStorage;
 import com.eucalyptus.clc.compute.volumes.VolumeManager;
 import com.eucalyptus.clc.compute.volumes.VolumeSettings;
 import com.eucalyptus.clc.compute.volumes.Volumes;
-import com.eucalyptus.storage.backend.VolumeBackend;
+import com.eucalyptus.storage.controller.StorageController;
 import com.eucalyptus.clc.accounts.Accounts;
 import com.eucalyptus.clc.api.Ec2Action;
 import com.eucalyptus.clc.api.Ec2Exception;
@@ -66,8 +66,10 @@ final class NetworkedCloud implements AutoCloseable {
   NetworkIndexes indexes;
   AddressPool addresses;
   List<Ec2Action> actions;
-  /** the storage controller's backend (null: block storage off, {@link #ebsOff} says why) */
-  VolumeBackend backend;
+  /** the real storage controller's files, keys and address (nbd backend) */
+  final TestStorage storageHost;
+  /** the storage controller as the last (re)start opened it; none when {@link #ebsOff} says why */
+  StorageController storage;
   String ebsOff;
   /** runs volume creations; direct unless a test holds them back */
   java.util.concurrent.Executor volumeMaker = Runnable::run;
@@ -98,11 +100,7 @@ final class NetworkedCloud implements AutoCloseable {
     clusters.update(new ClusterStatus("cluster1", "127.0.0.1", 8774, true,
         Map.of("m1.small", new ClusterClient.TypeCount("m1.small", 20, 20)), List.of()), Instant.now());
     cc.room = 20;
-    try {
-      backend = new FolderVolumeBackend(home.resolve("volumes"), "192.0.2.10");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    storageHost = new TestStorage(home);
     start();
   }
 
@@ -120,7 +118,9 @@ final class NetworkedCloud implements AutoCloseable {
     poller.addressBook(addresses::book);
     volumeStore = new Volumes(db);
     String off = ebsOff;
-    volumes = new VolumeManager(volumeStore, instances, clusters, cc, backend, () -> off,
+    storage = off == null ? storageHost.open() : null;
+    StorageController sc = storage;
+    volumes = new VolumeManager(volumeStore, instances, clusters, cc, storage, () -> off != null ? off : sc.problem(),
         () -> VolumeSettings.of(properties), r -> volumeMaker.execute(r), now::get);
     try {
       volumes.recover();
@@ -201,6 +201,7 @@ final class NetworkedCloud implements AutoCloseable {
   @Override
   public void close() {
     poller.close();
+    storageHost.stopExports();
     db.close();
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eucalyptus.clc.FolderVolumeBackend;
 import com.eucalyptus.clc.cluster.InMemoryCluster;
 import com.eucalyptus.clc.compute.volumes.HeldVolumesCheck;
 import com.eucalyptus.clc.properties.SystemProperties;
@@ -42,8 +41,13 @@ class VolumeActionsTest {
     cloud.close();
   }
 
-  FolderVolumeBackend backend() {
-    return (FolderVolumeBackend) cloud.backend;
+  /** The real storage controller's files. */
+  com.eucalyptus.clc.TestStorage disk() {
+    return cloud.storageHost;
+  }
+
+  String exportOf(String volumeId) throws Exception {
+    return cloud.storage.exportOf(volumeId);
   }
 
   String create(String size) throws Exception {
@@ -65,14 +69,14 @@ class VolumeActionsTest {
     assertTrue(xml.matches("<volumeId>" + id + "</volumeId><size>1</size><snapshotId></snapshotId>"
         + "<availabilityZone>cluster1</availabilityZone><status>creating</status>"
         + "<createTime>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z</createTime>"), xml);
-    assertEquals(GIB, Files.size(backend().file(id)), "a sparse file of 1 GiB");
+    assertEquals(GIB, Files.size(disk().file(id)), "a sparse file of 1 GiB");
     String d = cloud.call("DescribeVolumes", cloud.alice);
     assertTrue(d.startsWith("<volumeSet><item><volumeId>" + id + "</volumeId><size>1</size><snapshotId></snapshotId>"
         + "<availabilityZone>cluster1</availabilityZone><status>available</status><createTime>"), d);
     assertTrue(d.endsWith("</createTime><attachmentSet></attachmentSet></item></volumeSet>"), d);
     assertEquals(d, cloud.call("DescribeVolumes", cloud.alice, "VolumeId.1", id));
     assertEquals("<return>true</return>", cloud.call("DeleteVolume", cloud.alice, "VolumeId", id));
-    assertFalse(Files.exists(backend().file(id)));
+    assertFalse(Files.exists(disk().file(id)));
     assertEquals("<volumeSet></volumeSet>", cloud.call("DescribeVolumes", cloud.alice));
     assertEquals("InvalidVolume.NotFound: The volume '" + id + "' does not exist.",
         cloud.refusal("DescribeVolumes", cloud.alice, "VolumeId.1", id));
@@ -139,14 +143,16 @@ class VolumeActionsTest {
   }
 
   @Test
-  void aFailedCreationTakesNoSpaceAndLeavesNoFile() throws Exception {
-    cloud.properties.set(SystemProperties.VOLUMES_MAX_TOTAL_GB, "2");
-    backend().failCreate = "No space left on device";
-    String id = create("2");
-    assertFalse(Files.exists(backend().partial(id)));
-    assertFalse(Files.exists(backend().file(id)));
+  void aCreationTheStorageHostHasNoRoomForFailsTakesNoSpaceAndLeavesNoFile() throws Exception {
+    long huge = 1L << 20; // 1 PiB in GB: more than the test's file system has
+    cloud.properties.set(SystemProperties.VOLUMES_MAX_TOTAL_GB, String.valueOf(huge + 2));
+    cloud.properties.set(SystemProperties.VOLUME_MAX_SIZE_GB, String.valueOf(huge));
+    String id = create(String.valueOf(huge));
+    assertFalse(Files.exists(disk().partial(id)));
+    assertFalse(Files.exists(disk().file(id)));
     assertTrue(cloud.call("DescribeVolumes", cloud.alice).contains("<status>failed</status>"));
-    backend().failCreate = null;
+    assertEquals(0, cloud.volumeStore.usedGb(), "a failed volume takes no space");
+    cloud.properties.set(SystemProperties.VOLUMES_MAX_TOTAL_GB, "2");
     create("2");
     assertEquals("<return>true</return>", cloud.call("DeleteVolume", cloud.alice, "VolumeId", id), "a failed one is deleted");
   }
@@ -174,8 +180,8 @@ class VolumeActionsTest {
     String xml = cloud.call("AttachVolume", cloud.alice, "VolumeId", v, "InstanceId", i, "Device", "/dev/sdb");
     assertTrue(xml.matches("<volumeId>" + v + "</volumeId><instanceId>" + i + "</instanceId><device>/dev/sdb</device>"
         + "<status>attaching</status><attachTime>[^<]+</attachTime>"), xml);
-    String remote = backend().exportOf(v);
-    assertEquals("nbd://192.0.2.10:10809/" + v + "?node=node1", remote, "exported to the instance's node");
+    String remote = exportOf(v);
+    assertTrue(remote.matches("nbd://" + disk().host.replace(".", "\\.") + ":\\d+/" + v), remote);
     assertEquals(List.of("AttachVolume " + v + " " + i + " " + remote + " /dev/sdb"), cc.logged("AttachVolume"));
     String d = cloud.call("DescribeVolumes", cloud.alice, "Version", "2009-10-31");
     assertTrue(d.contains("<status>in-use</status>"), d);
@@ -204,13 +210,13 @@ class VolumeActionsTest {
     assertTrue(xml.matches("<volumeId>" + v + "</volumeId><instanceId>" + i + "</instanceId><device>/dev/sdb</device>"
         + "<status>detaching</status><attachTime>[^<]+</attachTime>"), xml);
     assertEquals(List.of("DetachVolume " + v + " " + i), cc.logged("DetachVolume"));
-    assertNull(backend().exportOf(v), "the export ended");
+    assertNull(exportOf(v), "the export ended");
     assertTrue(cloud.call("DescribeVolumes", cloud.alice, "VolumeId.1", v).contains(
         "<status>available</status><createTime>"));
     assertEquals("IncorrectState: Volume '" + v + "' is in the 'available' state.",
         cloud.refusal("DetachVolume", cloud.alice, "VolumeId", v));
     cloud.call("AttachVolume", cloud.alice, "VolumeId", v, "InstanceId", i, "Device", "/dev/sdb");
-    assertNotNull(backend().exportOf(v), "attached again");
+    assertNotNull(exportOf(v), "attached again");
   }
 
   @Test
@@ -228,7 +234,7 @@ class VolumeActionsTest {
     assertEquals("IncorrectInstanceState: The instance '" + pending + "' is not 'running'",
         cloud.refusal("AttachVolume", cloud.alice, "VolumeId", v, "InstanceId", pending, "Device", "/dev/sdb"));
     assertEquals(List.of(), cc.logged("AttachVolume"));
-    assertNull(backend().exportOf(v));
+    assertNull(exportOf(v));
     assertTrue(cloud.refusal("AttachVolume", cloud.alice, "VolumeId", v, "InstanceId", i).startsWith("MissingParameter"));
   }
 
@@ -239,13 +245,13 @@ class VolumeActionsTest {
     cc.attachRefusal = "the node could not attach nbd://…: libvirt said no";
     assertEquals("InternalError: The cluster could not attach volume " + v + ": the node could not attach nbd://…: "
         + "libvirt said no", cloud.refusal("AttachVolume", cloud.alice, "VolumeId", v, "InstanceId", i, "Device", "/dev/sdb"));
-    assertNull(backend().exportOf(v));
+    assertNull(exportOf(v));
     assertTrue(cloud.call("DescribeVolumes", cloud.alice).contains("<status>available</status>"));
     cc.attachRefusal = null;
     cc.down = true;
     assertTrue(cloud.refusal("AttachVolume", cloud.alice, "VolumeId", v, "InstanceId", i, "Device", "/dev/sdb")
         .startsWith("Unavailable: The cluster cluster1 did not answer"));
-    assertNull(backend().exportOf(v));
+    assertNull(exportOf(v));
     cc.down = false;
     cloud.call("AttachVolume", cloud.alice, "VolumeId", v, "InstanceId", i, "Device", "/dev/sdb");
     cc.detachRefusal = "the guest holds the disk";
@@ -253,7 +259,7 @@ class VolumeActionsTest {
         + "not detach volume " + v));
     assertTrue(cloud.call("DescribeVolumes", cloud.alice).contains("<status>attached</status>"), "still attached");
     cloud.call("DetachVolume", cloud.alice, "VolumeId", v, "Force", "true");
-    assertNull(backend().exportOf(v));
+    assertNull(exportOf(v));
     assertTrue(cloud.call("DescribeVolumes", cloud.alice).contains("<status>available</status>"), "forced");
   }
 
@@ -267,7 +273,7 @@ class VolumeActionsTest {
     cloud.now.addAndGet(1000);
     cloud.poller.pollOnce();
     assertTrue(cloud.call("DescribeVolumes", cloud.alice).contains("<status>available</status><createTime>"));
-    assertNull(backend().exportOf(v));
+    assertNull(exportOf(v));
     assertEquals(List.of(), cc.logged("DetachVolume"), "no detach of a guest that is gone");
   }
 
@@ -284,7 +290,6 @@ class VolumeActionsTest {
   @Test
   void withBlockStorageOffEveryVolumeActionSaysSo() throws Exception {
     cloud.ebsOff = "DISABLE_EBS is \"Y\" in eucalyptus.conf";
-    cloud.backend = null; // as the CLC starts it then: no storage controller at all
     cloud.restart();
     String expected = "UnsupportedOperation: Block storage (EBS) is not available on this cloud: DISABLE_EBS is \"Y\" in "
         + "eucalyptus.conf";

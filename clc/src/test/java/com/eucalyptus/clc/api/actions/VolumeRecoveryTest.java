@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eucalyptus.clc.FolderVolumeBackend;
 import com.eucalyptus.clc.cluster.ClusterClient;
 import com.eucalyptus.clc.cluster.InMemoryCluster;
 import com.eucalyptus.clc.compute.volumes.VolumeState;
@@ -47,8 +46,12 @@ class VolumeRecoveryTest {
     cloud.close();
   }
 
-  FolderVolumeBackend backend() {
-    return (FolderVolumeBackend) cloud.backend;
+  com.eucalyptus.clc.TestStorage disk() {
+    return cloud.storageHost;
+  }
+
+  String exportOf(String volumeId) throws Exception {
+    return cloud.storage.exportOf(volumeId);
   }
 
   String create(String size) throws Exception {
@@ -73,13 +76,14 @@ class VolumeRecoveryTest {
   void aVolumeKilledMidCreationWithAPartialFileIsFailedAndItsFileRemoved() throws Exception {
     cloud.volumeMaker = heldBack::add;
     String id = create("2");
-    try (RandomAccessFile f = new RandomAccessFile(backend().partial(id).toFile(), "rw")) {
+    Files.createDirectories(disk().partial(id).getParent());
+    try (RandomAccessFile f = new RandomAccessFile(disk().partial(id).toFile(), "rw")) {
       f.setLength(GIB); // half-written when the CLC died
     }
     assertEquals(2, cloud.volumeStore.usedGb(), "counted while creating");
     restartWithCreationsRunning();
     assertEquals(VolumeState.FAILED.label(), state(id));
-    assertFalse(Files.exists(backend().partial(id)));
+    assertFalse(Files.exists(disk().partial(id)));
     assertEquals(0, cloud.volumeStore.usedGb());
     assertTrue(cloud.call("DescribeVolumes", cloud.alice).contains("<status>failed</status>"));
   }
@@ -89,7 +93,7 @@ class VolumeRecoveryTest {
     cloud.volumeMaker = heldBack::add;
     String id = create("1");
     String never = create("1");
-    backend().create(id, GIB); // the file was made; the CLC died before recording it
+    cloud.storage.createVolume(id, GIB); // the file was made; the CLC died before recording it
     restartWithCreationsRunning();
     assertEquals(VolumeState.AVAILABLE.label(), state(id));
     assertEquals(VolumeState.FAILED.label(), state(never), "no file at all: failed");
@@ -102,7 +106,7 @@ class VolumeRecoveryTest {
     cloud.volumeStore.change(id, v -> v.state = VolumeState.DELETING.label());
     cloud.restart();
     assertEquals(VolumeState.DELETED.label(), state(id));
-    assertFalse(Files.exists(backend().file(id)));
+    assertFalse(Files.exists(disk().file(id)));
     assertEquals(0, cloud.volumeStore.usedGb());
   }
 
@@ -117,11 +121,11 @@ class VolumeRecoveryTest {
   @Test
   void anAttachTheGuestGotIsAttachedAfterTheRestart() throws Exception {
     String v = attached();
-    String remote = backend().exportOf(v);
+    String remote = exportOf(v);
     cloud.volumeStore.change(v, e -> e.attachState = VolumeState.ATTACHING); // died before recording "attached"
     cloud.restart();
     assertEquals(VolumeState.ATTACHED, attachState(v));
-    assertEquals(remote, backend().exportOf(v), "the same export, still running");
+    assertEquals(remote, exportOf(v), "the same export, still running");
     assertEquals(1, cloud.volumeStore.usedGb());
   }
 
@@ -133,7 +137,7 @@ class VolumeRecoveryTest {
     cloud.restart();
     assertEquals(VolumeState.AVAILABLE.label(), state(v));
     assertNull(attachState(v));
-    assertNull(backend().exportOf(v), "the export ended");
+    assertNull(exportOf(v), "the export ended");
   }
 
   @Test
@@ -143,7 +147,7 @@ class VolumeRecoveryTest {
     cloud.volumeStore.change(v, e -> e.attachState = VolumeState.DETACHING);
     cloud.restart();
     assertEquals(VolumeState.AVAILABLE.label(), state(v));
-    assertNull(backend().exportOf(v));
+    assertNull(exportOf(v));
   }
 
   @Test
@@ -156,7 +160,7 @@ class VolumeRecoveryTest {
     cc.down = false;
     cloud.volumes.settleRound();
     assertEquals(VolumeState.ATTACHED, attachState(v));
-    assertNotNull(backend().exportOf(v));
+    assertNotNull(exportOf(v));
   }
 
   @Test
@@ -181,6 +185,6 @@ class VolumeRecoveryTest {
     cloud.instances.update(i, e -> e.state = "terminated"); // as the poller found it at the restart
     cloud.restart();
     assertEquals(VolumeState.AVAILABLE.label(), state(v));
-    assertNull(backend().exportOf(v));
+    assertNull(exportOf(v));
   }
 }

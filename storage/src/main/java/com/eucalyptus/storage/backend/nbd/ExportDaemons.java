@@ -199,13 +199,13 @@ final class ExportDaemons {
     removeFiles(volumeId);
   }
 
-  /** Volume ids that have export files; {@link #find} says which are really running. */
+  /** Volume ids that have export files (even a lone socket); {@link #find} says which are really running. */
   List<String> recorded() throws IOException {
     List<String> ids = new ArrayList<>();
     if (!Files.isDirectory(stateDir)) {
       return ids;
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDir, "*.{export,pid}")) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDir, "*.{export,pid,qmp}")) {
       for (Path p : files) {
         String name = p.getFileName().toString();
         String id = name.substring(0, name.lastIndexOf('.'));
@@ -236,10 +236,19 @@ final class ExportDaemons {
     return v.replace(",", ",,");
   }
 
+  /**
+   * Whether the daemon's QMP socket lists the export. A daemon that takes the connection but
+   * does not answer in time counts as answering (with a warning): its monitor may be serving
+   * another client, and stopping it would cut the guest's disk off. A socket that is gone,
+   * refuses, or answers without the export is a broken export.
+   */
   private boolean answers(String volumeId) {
     try {
       String exports = Qmp.run(qmpSocket(volumeId), QMP_TIMEOUT, "{\"execute\":\"query-block-exports\"}").get(0);
       return exports.contains("\"id\": \"" + EXPORT_ID + "\"") || exports.contains("\"id\":\"" + EXPORT_ID + "\"");
+    } catch (Qmp.Busy e) {
+      LOG.warn("export of {}: {}; its process runs, so it is taken as running", volumeId, e.getMessage());
+      return true;
     } catch (IOException e) {
       LOG.debug("QMP of {}: {}", volumeId, e.getMessage());
       return false;

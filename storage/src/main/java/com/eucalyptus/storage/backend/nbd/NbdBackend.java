@@ -66,8 +66,9 @@ public final class NbdBackend implements VolumeBackend {
   public void start() throws IOException {
     files.removeLeftovers();
     for (String id : exports.recorded()) {
-      if (exports.find(id) != null) {
-        LOG.info("export of {} still running: {}", id, exports.find(id).remoteDev());
+      ExportRecord running = exports.find(id);
+      if (running != null) {
+        LOG.info("export of {} still running: {}", id, running.remoteDev());
       }
     }
     prepareTls();

@@ -56,7 +56,7 @@ final class Qmp {
     try {
       return talk.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IOException("no QMP answer on " + socket + " within " + timeout.toMillis() + " ms");
+      throw new Busy("no QMP answer on " + socket + " within " + timeout.toMillis() + " ms");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
       if (cause instanceof IOException io) {
@@ -68,6 +68,17 @@ final class Qmp {
       throw new IOException("interrupted talking to " + socket, e);
     } finally {
       ch.close();
+    }
+  }
+
+  /**
+   * The socket took the connection but nothing answered in time: the daemon is busy or hung.
+   * A monitor socket serves one client at a time, so another conversation (part 2's snapshot
+   * job) makes the next one wait like this.
+   */
+  static final class Busy extends IOException {
+    Busy(String message) {
+      super(message);
     }
   }
 

@@ -199,6 +199,20 @@ class NbdBackendTest {
   }
 
   @Test
+  void anExportWhoseMonitorIsBusyWithAnotherClientIsStillFound() throws Exception {
+    backend.create("vol-0000000F", MIB);
+    String remoteDev = backend.export("vol-0000000F", "192.0.2.10");
+    // another QMP client (as part 2's snapshot job will be) holds the one monitor connection
+    try (var other = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      other.connect(java.net.UnixDomainSocketAddress.of(root.resolve("run/vol-0000000F.qmp")));
+      other.read(java.nio.ByteBuffer.allocate(4096)); // the greeting: the daemon took this client
+      assertEquals(remoteDev, backend.exportOf("vol-0000000F"), "not stopped for a busy monitor");
+      assertEquals(0, cloud.qemuIo(remoteDev, cloud.nodeClient, "read -P 0 0 4k").exitCode());
+    }
+    assertEquals(remoteDev, backend.exportOf("vol-0000000F"));
+  }
+
+  @Test
   void twoExportsGetTwoPortsAndUnexportEndsOnlyOne() throws IOException {
     backend.create("vol-00000010", MIB);
     backend.create("vol-00000011", MIB);
@@ -211,6 +225,31 @@ class NbdBackendTest {
     assertEquals(b, backend.exportOf("vol-00000011"));
     backend.unexport("vol-00000010"); // not exported: fine
     assertEquals(List.of(new StoredVolume("vol-00000010", MIB), new StoredVolume("vol-00000011", MIB)), backend.list());
+  }
+
+  @Test
+  void exportsAskedForAtOnceGetAPortEach() throws Exception {
+    List<String> ids = List.of("vol-00000020", "vol-00000021", "vol-00000022");
+    for (String id : ids) {
+      backend.create(id, MIB);
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(ids.size());
+    try {
+      List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+      for (String id : ids) {
+        answers.add(pool.submit(() -> backend.export(id, "192.0.2.20")));
+      }
+      java.util.Set<Integer> ports = new java.util.HashSet<>();
+      for (var a : answers) {
+        ports.add(URI.create(a.get()).getPort());
+      }
+      assertEquals(ids.size(), ports.size());
+    } finally {
+      pool.shutdown();
+    }
+    for (String id : ids) {
+      assertEquals(0, cloud.qemuIo(backend.exportOf(id), cloud.nodeClient, "read -P 0 0 4k").exitCode());
+    }
   }
 
   @Test
