@@ -304,6 +304,16 @@ class VolumesIT {
     await(Duration.ofSeconds(30), "the CLC (pid " + pid + ") gone", () -> Files.exists(Path.of("/proc/" + pid)) ? null : true);
   }
 
+  /** The CLC's log lines about volumes it found half-way at its start. */
+  static List<String> recoveryLines() {
+    try {
+      return Files.readAllLines(cloud.logDir().resolve("cloud-output.log")).stream()
+          .filter(l -> l.contains("VolumeManager") && l.contains("when the CLC stopped")).toList();
+    } catch (IOException e) {
+      return List.of("(" + e.getMessage() + ")");
+    }
+  }
+
   static void awaitApi() {
     // DescribeAvailabilityZones: the volume actions may be off (DISABLE_EBS)
     await(Duration.ofSeconds(120), "the CLC's API after its restart",
@@ -567,6 +577,9 @@ class VolumesIT {
         + new String(attach.getInputStream().readAllBytes()).strip());
     cloud.start("cloud");
     awaitApi();
+
+    // where the kills landed, as the restarted CLC's recovery saw it (timing decides; the checks below hold for any)
+    System.out.println("VolumesIT: the recovery after the kills: " + recoveryLines());
 
     // settled: nothing creating or attaching; each volume whole (its file of its size) or failed/deleted
     List<Volume> all = await(SETTLE, "every volume settled after the restarts", () -> {
