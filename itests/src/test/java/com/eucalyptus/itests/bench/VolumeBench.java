@@ -124,11 +124,13 @@ public final class VolumeBench {
             t[1] / 1_000_000, t[2] / 1_000_000);
       }
       System.out.println();
-      System.out.printf(Locale.ROOT, "guest sequential throughput, dd bs=1M count=%d (MB/s):  write  read%n", mb);
+      System.out.printf(Locale.ROOT, "%-56s %7s %7s%n", "guest sequential throughput, dd bs=1M count=" + mb + " (MB/s)",
+          "write", "read");
       double[] vol = throughput(shell, disk, mb);
       double[] loc = throughput(shell, localDisk, mb);
-      System.out.printf(Locale.ROOT, "  volume (/dev/%s, NBD+TLS)                 %7.1f %7.1f%n", disk, vol[0], vol[1]);
-      System.out.printf(Locale.ROOT, "  local disk (/dev/%s, file in the instance folder) %7.1f %7.1f%n", localDisk, loc[0], loc[1]);
+      System.out.printf(Locale.ROOT, "  %-54s %7.1f %7.1f%n", "volume (/dev/" + disk + ", NBD with TLS)", vol[0], vol[1]);
+      System.out.printf(Locale.ROOT, "  %-54s %7.1f %7.1f%n", "local disk (/dev/" + localDisk + ", a file in the instance folder)",
+          loc[0], loc[1]);
       System.out.println("the daemons' logs: " + cloud.logDir());
       InstancesBoto.run(EC2, admin, "terminate", id);
       CloudInstallation.await(LIMIT, "the guest to end", () -> GuestHost.qemuProcessesOf(id).isEmpty() ? true : null);
