@@ -52,7 +52,7 @@ public final class Ec2Clients {
   private static final Map<String, Path> scripts = new java.util.HashMap<>();
 
   /** The client script clients/{@code name}, copied out of the test resources once. */
-  static synchronized Path script(String name) {
+  public static synchronized Path script(String name) {
     return scripts.computeIfAbsent(name, n -> {
       try (InputStream in = Ec2Clients.class.getResourceAsStream("/clients/" + n)) {
         Path p = Files.createTempFile(n.replace(".py", ""), ".py");
