@@ -761,7 +761,16 @@ class ManagedIT {
       Shell.run(Map.of(), "kill", "-9", String.valueOf(pid)).assertOk();
       await(Duration.ofSeconds(30), "the " + daemon[0] + "'s JVM gone", null, () -> Files.exists(Path.of("/proc/" + pid)) ? null
           : Boolean.TRUE);
+      // while the daemon is down its host loses alpha's carrier: only the restart can bring it back,
+      // so the check below fails unless the restarted daemon rebuilds its networks from its saved state
+      String host = daemon[0].equals("cc") ? net.frontEnd : null;
+      String carrier = carrierOf(host, a1.vlan());
+      assertNotNull(carrier, "alpha's carrier on the " + daemon[0] + "'s host before the kill: " + diag(a1.id()));
+      Shell.run(Map.of(), (host == null ? "" : "ip netns exec " + host + " ").concat("ip link del " + carrier).split(" "))
+          .assertOk();
       cloud.start(daemon[0]);
+      await(Duration.ofSeconds(60), "alpha's carrier rebuilt by the restarted " + daemon[0], a1.id(),
+          () -> carrier.equals(carrierOf(host, a1.vlan())) ? Boolean.TRUE : null);
       long ticks = read(session).lines().filter(l -> l.startsWith("tick")).count();
       await(Duration.ofSeconds(60), a1.id() + " with the same addresses after the " + daemon[0] + "'s restart", a1.id(), () -> {
         Instance i = describe(alice, a1.id());

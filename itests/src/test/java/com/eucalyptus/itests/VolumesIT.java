@@ -459,6 +459,21 @@ class VolumesIT {
         "Volumes[0].Attachments[0].[InstanceId,Device,State]", "--output", "text").assertOk().stdout().strip());
   }
 
+  /** The user's own certificate file in an unpacked credentials zip (not cloud-cert.pem). */
+  static String userCertOf(Path creds) throws IOException {
+    try (Stream<Path> s = Files.list(creds)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-cert.pem") && !n.equals("cloud-cert.pem"))
+          .findFirst().orElseThrow();
+    }
+  }
+
+  /** The user's private key file in an unpacked credentials zip. */
+  static String userKeyOf(Path creds) throws IOException {
+    try (Stream<Path> s = Files.list(creds)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-pk.pem")).findFirst().orElseThrow();
+    }
+  }
+
   @Test
   @Order(5)
   void aRawNbdClientFromOutsideTheAttachmentGetsNothing() throws IOException {
@@ -473,18 +488,23 @@ class VolumesIT {
     // TLS with a user's certificate from the credentials zip (signed by the cloud's CA)
     Path caCert = adminCreds.resolve("cloud-cert.pem");
     for (Path creds : List.of(adminCreds, bobCreds)) {
-      Path cert;
-      Path pk;
-      try (Stream<Path> s = Files.list(creds)) {
-        List<Path> files = s.toList();
-        cert = files.stream().filter(p -> p.getFileName().toString().endsWith("-cert.pem")
-            && !p.getFileName().toString().equals("cloud-cert.pem")).findFirst().orElseThrow();
-        pk = files.stream().filter(p -> p.getFileName().toString().endsWith("-pk.pem")).findFirst().orElseThrow();
-      }
+      Path cert = creds.resolve(userCertOf(creds));
+      Path pk = creds.resolve(userKeyOf(creds));
       Shell.Result user = NbdExports.readWithTls(e, caCert, cert, pk, work);
       assertNotEquals(0, user.exitCode(), "a user's certificate must be refused (" + cert + "): " + user.all());
       assertFalse(NbdExports.asciiOf(user).contains(marker), user.all());
     }
+    // another host (the site router's namespace, which reaches the export's address): refused
+    // without TLS and with a user's certificate alike
+    Shell.Result otherHost = NbdExports.readPlainFrom(site.namespace, e);
+    assertNotEquals(0, otherHost.exitCode(), "plain NBD from another host must be refused: " + otherHost.all());
+    assertFalse(NbdExports.asciiOf(otherHost).contains(marker), otherHost.all());
+    assertFalse(otherHost.all().contains("Connection refused") || otherHost.all().contains("No route"),
+        "the other host must reach the export for its refusal to mean anything: " + otherHost.all());
+    Shell.Result otherHostUser = NbdExports.readWithTlsFrom(site.namespace, e, caCert,
+        adminCreds.resolve(userCertOf(adminCreds)), adminCreds.resolve(userKeyOf(adminCreds)), work);
+    assertNotEquals(0, otherHostUser.exitCode(), "a user's certificate from another host must be refused: "
+        + otherHostUser.all());
     // the same client with the node's certificate reads the marker: the refusals above are the
     // export's doing, not a broken client
     Shell.Result node = NbdExports.readWithTls(e, cloud.keysDir().resolve("cloud-cert.pem"),

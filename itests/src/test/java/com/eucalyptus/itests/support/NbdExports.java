@@ -80,7 +80,12 @@ public final class NbdExports {
    * stdout holds qemu-io's hex dump (with the ASCII column) when the server let it read.
    */
   public static Shell.Result readPlain(Export e) {
-    return qemuIo("driver=nbd,server.type=inet,server.host=" + e.host() + ",server.port=" + e.port() + ",export="
+    return readPlainFrom(null, e);
+  }
+
+  /** As {@link #readPlain}, from network namespace {@code namespace} (another host), or this one when null. */
+  public static Shell.Result readPlainFrom(String namespace, Export e) {
+    return qemuIo(namespace, "driver=nbd,server.type=inet,server.host=" + e.host() + ",server.port=" + e.port() + ",export="
         + e.name(), List.of());
   }
 
@@ -90,21 +95,27 @@ public final class NbdExports {
    * ca-cert.pem, client-cert.pem and client-key.pem in one folder, made under {@code work}).
    */
   public static Shell.Result readWithTls(Export e, Path caCert, Path cert, Path key, Path work) {
+    return readWithTlsFrom(null, e, caCert, cert, key, work);
+  }
+
+  /** As {@link #readWithTls}, from network namespace {@code namespace} (another host), or this one when null. */
+  public static Shell.Result readWithTlsFrom(String namespace, Export e, Path caCert, Path cert, Path key, Path work) {
     try {
       Path dir = Files.createTempDirectory(work, "nbd-tls-");
       Files.copy(caCert, dir.resolve("ca-cert.pem"));
       Files.copy(cert, dir.resolve("client-cert.pem"));
       Files.copy(key, dir.resolve("client-key.pem"));
       Files.setPosixFilePermissions(dir.resolve("client-key.pem"), PosixFilePermissions.fromString("rw-------"));
-      return qemuIo("driver=nbd,server.type=inet,server.host=" + e.host() + ",server.port=" + e.port() + ",export=" + e.name()
+      return qemuIo(namespace, "driver=nbd,server.type=inet,server.host=" + e.host() + ",server.port=" + e.port() + ",export=" + e.name()
           + ",tls-creds=tls0", List.of("--object", "tls-creds-x509,id=tls0,endpoint=client,verify-peer=on,dir=" + dir));
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
   }
 
-  private static Shell.Result qemuIo(String imageOpts, List<String> objects) {
-    List<String> cmd = new ArrayList<>(List.of("qemu-io"));
+  private static Shell.Result qemuIo(String namespace, String imageOpts, List<String> objects) {
+    List<String> cmd = new ArrayList<>(namespace == null ? List.of() : List.of("ip", "netns", "exec", namespace));
+    cmd.add("qemu-io");
     cmd.addAll(objects);
     cmd.addAll(List.of("-r", "--image-opts", "-c", "read -v 0 512", imageOpts));
     return Shell.run(cmd, Map.of(), null, Duration.ofSeconds(60));
