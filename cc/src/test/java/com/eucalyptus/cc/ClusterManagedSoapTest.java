@@ -8,16 +8,11 @@ import com.eucalyptus.cc.network.RecordingHostNetwork;
 import com.eucalyptus.cc.network.RecordingTransport;
 import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.config.EucalyptusConf;
-import com.eucalyptus.runtime.crypto.CertificateAuthority;
-import com.eucalyptus.runtime.crypto.Pem;
-import com.eucalyptus.runtime.soap.KeySource;
 import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.runtime.soap.SoapServer;
 import com.eucalyptus.runtime.soap.WsSecurityKeys;
 import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.cc.types.*;
-import com.eucalyptus.wsdl.nc.EucalyptusNCMessageReceiverInOut;
-import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.axis2.context.MessageContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,16 +47,7 @@ class ClusterManagedSoapTest {
   static Map<String, String> conf;
 
   static SoapServer node(StandInNc nc) throws Exception {
-    SoapServer s = new SoapServer(ClusterControllerSoapTest.freePort(),
-        KeySource.files(keys, "node-pk.pem", "node-cert.pem", "cluster-cert.pem"));
-    s.addService(EucalyptusNCStub.class.getResourceAsStream("/wsdl/eucalyptus_nc.wsdl"), "EucalyptusNC",
-        new EucalyptusNCMessageReceiverInOut() {
-          @Override
-          protected Object getTheImplementationObject(MessageContext mc) {
-            return nc;
-          }
-        });
-    s.start();
+    SoapServer s = CcTestSupport.startNode(keys, ClusterControllerSoapTest.freePort(), nc);
     nodes.add(s);
     return s;
   }
@@ -70,18 +55,8 @@ class ClusterManagedSoapTest {
   @BeforeAll
   static void start() throws Exception {
     home = Files.createTempDirectory("euca-cc-managed-test");
-    EucaPaths paths = EucaPaths.at(home);
-    paths.ensureVarDirs();
+    EucaPaths paths = CcTestSupport.signedHome(home);
     keys = paths.keysDir();
-    CertificateAuthority.Issued cloud = CertificateAuthority.newSelfSigned("CN=cloud, OU=Eucalyptus, O=Cloud, C=US");
-    CertificateAuthority ca = new CertificateAuthority(cloud.certificate(), cloud.keyPair().getPrivate());
-    Pem.writeCertificate(keys.resolve("cloud-cert.pem"), cloud.certificate());
-    Pem.writePrivateKey(keys.resolve("cloud-pk.pem"), cloud.keyPair().getPrivate());
-    for (String who : new String[] {"cluster", "node"}) {
-      CertificateAuthority.Issued i = ca.issue("CN=" + who + ", OU=Eucalyptus, O=Cloud, C=US");
-      Pem.writeCertificate(keys.resolve(who + "-cert.pem"), i.certificate());
-      Pem.writePrivateKey(keys.resolve(who + "-pk.pem"), i.keyPair().getPrivate());
-    }
     int a = node(nodeA).port();
     int b = node(nodeB).port();
     conf = new HashMap<>();

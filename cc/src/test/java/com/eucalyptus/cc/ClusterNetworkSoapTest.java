@@ -10,23 +10,17 @@ import com.eucalyptus.cc.network.model.GroupRef;
 import com.eucalyptus.cc.network.model.IngressRule;
 import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.config.EucalyptusConf;
-import com.eucalyptus.runtime.crypto.CertificateAuthority;
-import com.eucalyptus.runtime.crypto.Pem;
-import com.eucalyptus.runtime.soap.KeySource;
 import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.runtime.soap.SoapServer;
 import com.eucalyptus.runtime.soap.WsSecurityKeys;
 import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.cc.types.*;
-import com.eucalyptus.wsdl.nc.EucalyptusNCMessageReceiverInOut;
-import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.axis2.context.MessageContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,28 +46,10 @@ class ClusterNetworkSoapTest {
   @BeforeAll
   static void start() throws Exception {
     home = Files.createTempDirectory("euca-cc-net-test");
-    EucaPaths paths = EucaPaths.at(home);
-    paths.ensureVarDirs();
+    EucaPaths paths = CcTestSupport.signedHome(home);
     keys = paths.keysDir();
-    CertificateAuthority.Issued cloud = CertificateAuthority.newSelfSigned("CN=cloud, OU=Eucalyptus, O=Cloud, C=US");
-    CertificateAuthority ca = new CertificateAuthority(cloud.certificate(), cloud.keyPair().getPrivate());
-    Pem.writeCertificate(keys.resolve("cloud-cert.pem"), cloud.certificate());
-    Pem.writePrivateKey(keys.resolve("cloud-pk.pem"), cloud.keyPair().getPrivate());
-    for (String who : new String[] {"cluster", "node"}) {
-      CertificateAuthority.Issued i = ca.issue("CN=" + who + ", OU=Eucalyptus, O=Cloud, C=US");
-      Pem.writeCertificate(keys.resolve(who + "-cert.pem"), i.certificate());
-      Pem.writePrivateKey(keys.resolve(who + "-pk.pem"), i.keyPair().getPrivate());
-    }
     int nodePort = ClusterControllerSoapTest.freePort();
-    node = new SoapServer(nodePort, KeySource.files(keys, "node-pk.pem", "node-cert.pem", "cluster-cert.pem"));
-    node.addService(EucalyptusNCStub.class.getResourceAsStream("/wsdl/eucalyptus_nc.wsdl"), "EucalyptusNC",
-        new EucalyptusNCMessageReceiverInOut() {
-          @Override
-          protected Object getTheImplementationObject(MessageContext mc) {
-            return nc;
-          }
-        });
-    node.start();
+    node = CcTestSupport.startNode(keys, nodePort, nc);
     Map<String, String> conf = new HashMap<>();
     int port = ClusterControllerSoapTest.freePort();
     conf.put("CC_PORT", String.valueOf(port));

@@ -1,0 +1,51 @@
+package com.eucalyptus.cc;
+
+import com.eucalyptus.runtime.config.EucaPaths;
+import com.eucalyptus.runtime.crypto.CertificateAuthority;
+import com.eucalyptus.runtime.crypto.Pem;
+import com.eucalyptus.runtime.soap.KeySource;
+import com.eucalyptus.runtime.soap.SoapServer;
+import com.eucalyptus.wsdl.nc.EucalyptusNCMessageReceiverInOut;
+import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
+import java.nio.file.Path;
+import org.apache.axis2.context.MessageContext;
+
+/**
+ * The signed set-up the CC's SOAP tests share: a fresh home with the keys euca_conf would have
+ * put there (a cloud CA and the cluster's and a node's certificates issued by it), and signed
+ * stand-in nodes serving the NC's WSDL with those keys.
+ */
+final class CcTestSupport {
+  private CcTestSupport() {}
+
+  /** The layout at {@code home}, its var folders made and its keys written. */
+  static EucaPaths signedHome(Path home) throws Exception {
+    EucaPaths paths = EucaPaths.at(home);
+    paths.ensureVarDirs();
+    Path keys = paths.keysDir();
+    CertificateAuthority.Issued cloud = CertificateAuthority.newSelfSigned("CN=cloud, OU=Eucalyptus, O=Cloud, C=US");
+    CertificateAuthority ca = new CertificateAuthority(cloud.certificate(), cloud.keyPair().getPrivate());
+    Pem.writeCertificate(keys.resolve("cloud-cert.pem"), cloud.certificate());
+    Pem.writePrivateKey(keys.resolve("cloud-pk.pem"), cloud.keyPair().getPrivate());
+    for (String who : new String[] {"cluster", "node"}) {
+      CertificateAuthority.Issued i = ca.issue("CN=" + who + ", OU=Eucalyptus, O=Cloud, C=US");
+      Pem.writeCertificate(keys.resolve(who + "-cert.pem"), i.certificate());
+      Pem.writePrivateKey(keys.resolve(who + "-pk.pem"), i.keyPair().getPrivate());
+    }
+    return paths;
+  }
+
+  /** Serves {@code nc} on {@code port}, signed with the node keys of {@code keys}; started. */
+  static SoapServer startNode(Path keys, int port, StandInNc nc) throws Exception {
+    SoapServer node = new SoapServer(port, KeySource.files(keys, "node-pk.pem", "node-cert.pem", "cluster-cert.pem"));
+    node.addService(EucalyptusNCStub.class.getResourceAsStream("/wsdl/eucalyptus_nc.wsdl"), "EucalyptusNC",
+        new EucalyptusNCMessageReceiverInOut() {
+          @Override
+          protected Object getTheImplementationObject(MessageContext mc) {
+            return nc;
+          }
+        });
+    node.start();
+    return node;
+  }
+}
