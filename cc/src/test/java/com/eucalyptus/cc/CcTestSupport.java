@@ -4,16 +4,21 @@ import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.crypto.CertificateAuthority;
 import com.eucalyptus.runtime.crypto.Pem;
 import com.eucalyptus.runtime.soap.KeySource;
+import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.runtime.soap.SoapServer;
+import com.eucalyptus.runtime.soap.WsSecurityKeys;
+import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.nc.EucalyptusNCMessageReceiverInOut;
 import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.axis2.context.MessageContext;
 
 /**
  * The signed set-up the CC's SOAP tests share: a fresh home with the keys euca_conf would have
  * put there (a cloud CA and the cluster's and a node's certificates issued by it), and signed
- * stand-in nodes serving the NC's WSDL with those keys.
+ * stand-in nodes serving the NC's WSDL with those keys, and the CLC's signed client of the CC.
  */
 final class CcTestSupport {
   private CcTestSupport() {}
@@ -33,6 +38,12 @@ final class CcTestSupport {
       Pem.writePrivateKey(keys.resolve(who + "-pk.pem"), i.keyPair().getPrivate());
     }
     return paths;
+  }
+
+  /** A client of the CC service under {@code base}, signing as the CLC does (the cloud keys of {@code keys}). */
+  static EucalyptusCCStub signedCc(Path keys, String base) throws IOException {
+    return SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(), base + "EucalyptusCC"),
+        WsSecurityKeys.load(keys, "cloud-pk.pem", "cloud-cert.pem", "cluster-cert.pem"), Duration.ofSeconds(60));
   }
 
   /** Serves {@code nc} on {@code port}, signed with the node keys of {@code keys}; started. */

@@ -115,8 +115,7 @@ class ClusterControllerSoapTest {
   }
 
   static EucalyptusCCStub cc(String base) throws IOException {
-    return SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(), base + "EucalyptusCC"), clcKeys(),
-        Duration.ofSeconds(60));
+    return CcTestSupport.signedCc(keys, base);
   }
 
   static String nodeUrl(int port) {

@@ -8,9 +8,7 @@ import com.eucalyptus.cc.network.RecordingHostNetwork;
 import com.eucalyptus.cc.network.RecordingTransport;
 import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.config.EucalyptusConf;
-import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.runtime.soap.SoapServer;
-import com.eucalyptus.runtime.soap.WsSecurityKeys;
 import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.cc.types.*;
 import java.nio.file.Files;
@@ -86,8 +84,7 @@ class ClusterManagedSoapTest {
   }
 
   static EucalyptusCCStub client() throws Exception {
-    return SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(), base + "EucalyptusCC"),
-        WsSecurityKeys.load(keys, "cloud-pk.pem", "cloud-cert.pem", "cluster-cert.pem"), Duration.ofSeconds(60));
+    return CcTestSupport.signedCc(keys, base);
   }
 
   static StopNetwork stopNetwork(String user, String group, int vlan) {

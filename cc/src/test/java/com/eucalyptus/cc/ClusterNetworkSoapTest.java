@@ -12,12 +12,10 @@ import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.config.EucalyptusConf;
 import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.runtime.soap.SoapServer;
-import com.eucalyptus.runtime.soap.WsSecurityKeys;
 import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.cc.types.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,8 +84,7 @@ class ClusterNetworkSoapTest {
   }
 
   static EucalyptusCCStub cc() throws Exception {
-    return SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(), managedBase + "EucalyptusCC"),
-        WsSecurityKeys.load(keys, "cloud-pk.pem", "cloud-cert.pem", "cluster-cert.pem"), Duration.ofSeconds(60));
+    return CcTestSupport.signedCc(keys, managedBase);
   }
 
   static StartNetwork startNetwork(String user, String group, int vlan) {
