@@ -13,6 +13,8 @@ import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.axis2.context.MessageContext;
 
 /**
@@ -38,6 +40,28 @@ final class CcTestSupport {
       Pem.writePrivateKey(keys.resolve(who + "-pk.pem"), i.keyPair().getPrivate());
     }
     return paths;
+  }
+
+  /**
+   * The eucalyptus.conf of a CC on {@code ccPort} in front of {@code nodes} in VNET_MODE {@code
+   * mode}: the interface eth0, dhcpd /bin/true (its configuration file is what is checked), the
+   * private subnet 10.1.0.0/24 in networks of 32 and two public addresses. Mutable, for the
+   * test's own keys.
+   */
+  static Map<String, String> vnetConf(int ccPort, String nodes, String mode) {
+    Map<String, String> conf = new HashMap<>();
+    conf.put("CC_PORT", String.valueOf(ccPort));
+    conf.put("NODES", nodes);
+    conf.put("NC_POLLING_FREQUENCY", "1");
+    conf.put("VNET_MODE", mode);
+    conf.put("VNET_INTERFACE", "eth0");
+    conf.put("VNET_DHCPDAEMON", "/bin/true");
+    conf.put("VNET_SUBNET", "10.1.0.0");
+    conf.put("VNET_NETMASK", "255.255.255.0");
+    conf.put("VNET_DNS", "10.0.0.53");
+    conf.put("VNET_ADDRSPERNET", "32");
+    conf.put("VNET_PUBLICIPS", "192.0.2.10-192.0.2.11");
+    return conf;
   }
 
   /** A client of the CC service under {@code base}, signing as the CLC does (the cloud keys of {@code keys}). */

@@ -57,20 +57,9 @@ class ClusterManagedSoapTest {
     keys = paths.keysDir();
     int a = node(nodeA).port();
     int b = node(nodeB).port();
-    conf = new HashMap<>();
     int port = ClusterControllerSoapTest.freePort();
-    conf.put("CC_PORT", String.valueOf(port));
-    conf.put("NODES", "127.0.0.1:" + a + " 127.0.0.2:" + b);
-    conf.put("NC_POLLING_FREQUENCY", "1");
-    conf.put("VNET_MODE", "MANAGED");
+    conf = CcTestSupport.vnetConf(port, "127.0.0.1:" + a + " 127.0.0.2:" + b, "MANAGED");
     conf.put("VNET_TRANSPORT", "vxlan");
-    conf.put("VNET_INTERFACE", "eth0");
-    conf.put("VNET_DHCPDAEMON", "/bin/true");
-    conf.put("VNET_SUBNET", "10.1.0.0");
-    conf.put("VNET_NETMASK", "255.255.255.0");
-    conf.put("VNET_DNS", "10.0.0.53");
-    conf.put("VNET_ADDRSPERNET", "32");
-    conf.put("VNET_PUBLICIPS", "192.0.2.10-192.0.2.11");
     cc = ClusterControllerMain.start(paths, EucalyptusConf.of(conf), host, transport);
     base = "http://127.0.0.1:" + port + "/axis2/services/";
   }
