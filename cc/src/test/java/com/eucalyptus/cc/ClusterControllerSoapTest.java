@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.config.EucalyptusConf;
-import com.eucalyptus.runtime.crypto.CertificateAuthority;
 import com.eucalyptus.runtime.crypto.Pem;
-import com.eucalyptus.runtime.soap.KeySource;
 import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.runtime.soap.SoapServer;
 import com.eucalyptus.runtime.soap.WsSecurityKeys;
@@ -21,8 +19,6 @@ import com.eucalyptus.wsdl.gl.EucalyptusGLStub;
 import com.eucalyptus.wsdl.gl.types.GetKeys;
 import com.eucalyptus.wsdl.gl.types.GetKeysResponseType;
 import com.eucalyptus.wsdl.gl.types.GetKeysType;
-import com.eucalyptus.wsdl.nc.EucalyptusNCMessageReceiverInOut;
-import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +30,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.axis2.AxisFault;
-import org.apache.axis2.context.MessageContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,18 +60,8 @@ class ClusterControllerSoapTest {
   @BeforeAll
   static void start() throws Exception {
     home = Files.createTempDirectory("euca-cc-test");
-    EucaPaths paths = EucaPaths.at(home);
-    paths.ensureVarDirs();
+    EucaPaths paths = CcTestSupport.signedHome(home);
     keys = paths.keysDir();
-    CertificateAuthority.Issued cloud = CertificateAuthority.newSelfSigned("CN=cloud, OU=Eucalyptus, O=Cloud, C=US");
-    CertificateAuthority ca = new CertificateAuthority(cloud.certificate(), cloud.keyPair().getPrivate());
-    Pem.writeCertificate(keys.resolve("cloud-cert.pem"), cloud.certificate());
-    Pem.writePrivateKey(keys.resolve("cloud-pk.pem"), cloud.keyPair().getPrivate());
-    for (String who : new String[] {"cluster", "node"}) {
-      CertificateAuthority.Issued i = ca.issue("CN=" + who + ", OU=Eucalyptus, O=Cloud, C=US");
-      Pem.writeCertificate(keys.resolve(who + "-cert.pem"), i.certificate());
-      Pem.writePrivateKey(keys.resolve(who + "-pk.pem"), i.keyPair().getPrivate());
-    }
     portA = freePort();
     portB = freePort();
     nodeA = startNode(portA, ncA);
@@ -93,16 +78,7 @@ class ClusterControllerSoapTest {
   }
 
   static SoapServer startNode(int port, StandInNc nc) throws Exception {
-    SoapServer node = new SoapServer(port, KeySource.files(keys, "node-pk.pem", "node-cert.pem", "cluster-cert.pem"));
-    node.addService(EucalyptusNCStub.class.getResourceAsStream("/wsdl/eucalyptus_nc.wsdl"), "EucalyptusNC",
-        new EucalyptusNCMessageReceiverInOut() {
-          @Override
-          protected Object getTheImplementationObject(MessageContext mc) {
-            return nc;
-          }
-        });
-    node.start();
-    return node;
+    return CcTestSupport.startNode(keys, port, nc);
   }
 
   @AfterAll
@@ -139,8 +115,7 @@ class ClusterControllerSoapTest {
   }
 
   static EucalyptusCCStub cc(String base) throws IOException {
-    return SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(), base + "EucalyptusCC"), clcKeys(),
-        Duration.ofSeconds(60));
+    return CcTestSupport.signedCc(keys, base);
   }
 
   static String nodeUrl(int port) {

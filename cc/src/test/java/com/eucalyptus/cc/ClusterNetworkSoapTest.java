@@ -10,23 +10,14 @@ import com.eucalyptus.cc.network.model.GroupRef;
 import com.eucalyptus.cc.network.model.IngressRule;
 import com.eucalyptus.runtime.config.EucaPaths;
 import com.eucalyptus.runtime.config.EucalyptusConf;
-import com.eucalyptus.runtime.crypto.CertificateAuthority;
-import com.eucalyptus.runtime.crypto.Pem;
-import com.eucalyptus.runtime.soap.KeySource;
 import com.eucalyptus.runtime.soap.SoapClients;
 import com.eucalyptus.runtime.soap.SoapServer;
-import com.eucalyptus.runtime.soap.WsSecurityKeys;
 import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.cc.types.*;
-import com.eucalyptus.wsdl.nc.EucalyptusNCMessageReceiverInOut;
-import com.eucalyptus.wsdl.nc.EucalyptusNCStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.axis2.context.MessageContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,41 +43,12 @@ class ClusterNetworkSoapTest {
   @BeforeAll
   static void start() throws Exception {
     home = Files.createTempDirectory("euca-cc-net-test");
-    EucaPaths paths = EucaPaths.at(home);
-    paths.ensureVarDirs();
+    EucaPaths paths = CcTestSupport.signedHome(home);
     keys = paths.keysDir();
-    CertificateAuthority.Issued cloud = CertificateAuthority.newSelfSigned("CN=cloud, OU=Eucalyptus, O=Cloud, C=US");
-    CertificateAuthority ca = new CertificateAuthority(cloud.certificate(), cloud.keyPair().getPrivate());
-    Pem.writeCertificate(keys.resolve("cloud-cert.pem"), cloud.certificate());
-    Pem.writePrivateKey(keys.resolve("cloud-pk.pem"), cloud.keyPair().getPrivate());
-    for (String who : new String[] {"cluster", "node"}) {
-      CertificateAuthority.Issued i = ca.issue("CN=" + who + ", OU=Eucalyptus, O=Cloud, C=US");
-      Pem.writeCertificate(keys.resolve(who + "-cert.pem"), i.certificate());
-      Pem.writePrivateKey(keys.resolve(who + "-pk.pem"), i.keyPair().getPrivate());
-    }
     int nodePort = ClusterControllerSoapTest.freePort();
-    node = new SoapServer(nodePort, KeySource.files(keys, "node-pk.pem", "node-cert.pem", "cluster-cert.pem"));
-    node.addService(EucalyptusNCStub.class.getResourceAsStream("/wsdl/eucalyptus_nc.wsdl"), "EucalyptusNC",
-        new EucalyptusNCMessageReceiverInOut() {
-          @Override
-          protected Object getTheImplementationObject(MessageContext mc) {
-            return nc;
-          }
-        });
-    node.start();
-    Map<String, String> conf = new HashMap<>();
+    node = CcTestSupport.startNode(keys, nodePort, nc);
     int port = ClusterControllerSoapTest.freePort();
-    conf.put("CC_PORT", String.valueOf(port));
-    conf.put("NODES", "127.0.0.1:" + nodePort);
-    conf.put("NC_POLLING_FREQUENCY", "1");
-    conf.put("VNET_MODE", "MANAGED-NOVLAN");
-    conf.put("VNET_INTERFACE", "eth0");
-    conf.put("VNET_DHCPDAEMON", "/bin/true");
-    conf.put("VNET_SUBNET", "10.1.0.0");
-    conf.put("VNET_NETMASK", "255.255.255.0");
-    conf.put("VNET_DNS", "10.0.0.53");
-    conf.put("VNET_ADDRSPERNET", "32");
-    conf.put("VNET_PUBLICIPS", "192.0.2.10-192.0.2.11");
+    Map<String, String> conf = CcTestSupport.vnetConf(port, "127.0.0.1:" + nodePort, "MANAGED-NOVLAN");
     managed = ClusterControllerMain.start(paths, EucalyptusConf.of(conf), host);
     managedBase = "http://127.0.0.1:" + port + "/axis2/services/";
     int systemPort = ClusterControllerSoapTest.freePort();
@@ -110,8 +72,7 @@ class ClusterNetworkSoapTest {
   }
 
   static EucalyptusCCStub cc() throws Exception {
-    return SoapClients.secure(new EucalyptusCCStub(SoapClients.clientContext(), managedBase + "EucalyptusCC"),
-        WsSecurityKeys.load(keys, "cloud-pk.pem", "cloud-cert.pem", "cluster-cert.pem"), Duration.ofSeconds(60));
+    return CcTestSupport.signedCc(keys, managedBase);
   }
 
   static StartNetwork startNetwork(String user, String group, int vlan) {

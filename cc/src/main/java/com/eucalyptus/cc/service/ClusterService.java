@@ -460,16 +460,10 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
     out.setUserId(in.getUserId());
     String what = "AttachVolume " + in.getVolumeId() + " to " + in.getInstanceId();
     String refusal = volumeRefusal(in.getInstanceId(), in.getVolumeId(), in.getRemoteDev(), in.getLocalDev());
-    NodeEndpoint node = refusal == null ? nodeOf(in.getInstanceId()) : null;
-    if (refusal == null) {
-      try {
-        instances.client().attachVolume(node, in.getInstanceId(), in.getVolumeId(), in.getRemoteDev(), in.getLocalDev());
-        LOG.info("{}: attached on {} ({} as {})", what, node.url(), in.getRemoteDev(), in.getLocalDev());
-      } catch (Exception e) {
-        refusal = nodeRefusal(node, e);
-      }
-    }
-    answerVolume(out, what, refusal);
+    volumeOnNode(out, what, refusal, in.getInstanceId(), node -> {
+      instances.client().attachVolume(node, in.getInstanceId(), in.getVolumeId(), in.getRemoteDev(), in.getLocalDev());
+      LOG.info("{}: attached on {} ({} as {})", what, node.url(), in.getRemoteDev(), in.getLocalDev());
+    });
     AttachVolumeResponse r = new AttachVolumeResponse();
     r.setAttachVolumeResponse(out);
     return r;
@@ -484,16 +478,10 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
     boolean force = in.isForceSpecified() && in.getForce();
     String what = "DetachVolume " + in.getVolumeId() + " from " + in.getInstanceId() + (force ? " (force)" : "");
     String refusal = volumeRefusal(in.getInstanceId(), in.getVolumeId(), "-", "-");
-    NodeEndpoint node = refusal == null ? nodeOf(in.getInstanceId()) : null;
-    if (refusal == null) {
-      try {
-        instances.client().detachVolume(node, in.getInstanceId(), in.getVolumeId(), in.getRemoteDev(), in.getLocalDev(), force);
-        LOG.info("{}: detached on {}", what, node.url());
-      } catch (Exception e) {
-        refusal = nodeRefusal(node, e);
-      }
-    }
-    answerVolume(out, what, refusal);
+    volumeOnNode(out, what, refusal, in.getInstanceId(), node -> {
+      instances.client().detachVolume(node, in.getInstanceId(), in.getVolumeId(), in.getRemoteDev(), in.getLocalDev(), force);
+      LOG.info("{}: detached on {}", what, node.url());
+    });
     DetachVolumeResponse r = new DetachVolumeResponse();
     r.setDetachVolumeResponse(out);
     return r;
@@ -520,6 +508,29 @@ public final class ClusterService implements EucalyptusCCSkeletonInterface {
   private static String nodeRefusal(NodeEndpoint node, Exception e) {
     String reason = e.getMessage() == null ? e.toString() : e.getMessage().strip();
     return CODED.matcher(reason).matches() ? reason : "the node " + node.url() + " refused: " + reason;
+  }
+
+  /** A volume request's work on the instance's node. */
+  @FunctionalInterface
+  private interface NodeVolumeCall {
+    void on(NodeEndpoint node) throws Exception;
+  }
+
+  /**
+   * Does {@code call} on the node of {@code instanceId} unless the request is already refused, and
+   * answers {@code out}: return true, or false with the refusal (ours, or the node's) as statusMessage.
+   */
+  private void volumeOnNode(EucalyptusMessage out, String what, String refusal, String instanceId,
+      NodeVolumeCall call) {
+    if (refusal == null) {
+      NodeEndpoint node = nodeOf(instanceId);
+      try {
+        call.on(node);
+      } catch (Exception e) {
+        refusal = nodeRefusal(node, e);
+      }
+    }
+    answerVolume(out, what, refusal);
   }
 
   private static void answerVolume(EucalyptusMessage out, String what, String refusal) {

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eucalyptus.runtime.soap.SoapServer;
-import com.eucalyptus.wsdl.cc.EucalyptusCCMessageReceiverInOut;
 import com.eucalyptus.wsdl.cc.EucalyptusCCSkeleton;
-import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.cc.types.AssignAddress;
 import com.eucalyptus.wsdl.cc.types.AssignAddressResponse;
 import com.eucalyptus.wsdl.cc.types.AssignAddressResponseType;
@@ -35,13 +32,11 @@ import com.eucalyptus.wsdl.cc.types.StopNetworkResponseType;
 import com.eucalyptus.wsdl.cc.types.UnassignAddress;
 import com.eucalyptus.wsdl.cc.types.UnassignAddressResponse;
 import com.eucalyptus.wsdl.cc.types.UnassignAddressResponseType;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.axis2.context.MessageContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * calls', tested with the real CC in the cc module and the integration tests.)
  */
 class SoapClusterClientNetworkTest {
-  static SoapServer server;
+  static StandInCc server;
   static int port;
   static final List<Object> received = new ArrayList<>();
   /** what the recording CC answers next: return and statusMessage */
@@ -137,35 +132,19 @@ class SoapClusterClientNetworkTest {
     }
 
     private static void answer(com.eucalyptus.wsdl.cc.types.EucalyptusMessage t) {
-      t.setCorrelationId("c");
-      t.setUserId("eucalyptus");
-      t.set_return(answerOk);
-      if (answerMessage != null) {
-        t.setStatusMessage(answerMessage);
-      }
+      StandInCc.answer(t, answerOk, answerMessage);
     }
   }
 
   @BeforeAll
   static void start() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    server = new SoapServer(port, null);
-    RecordingCc cc = new RecordingCc();
-    server.addService(EucalyptusCCStub.class.getResourceAsStream("/wsdl/eucalyptus_cc.wsdl"), "EucalyptusCC",
-        new EucalyptusCCMessageReceiverInOut() {
-          @Override
-          protected Object getTheImplementationObject(MessageContext mc) {
-            return cc;
-          }
-        });
-    server.start();
+    server = new StandInCc(new RecordingCc());
+    port = server.port;
   }
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   SoapClusterClient client() {

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eucalyptus.runtime.soap.SoapServer;
-import com.eucalyptus.wsdl.cc.EucalyptusCCMessageReceiverInOut;
 import com.eucalyptus.wsdl.cc.EucalyptusCCSkeleton;
-import com.eucalyptus.wsdl.cc.EucalyptusCCStub;
 import com.eucalyptus.wsdl.cc.types.AttachVolume;
 import com.eucalyptus.wsdl.cc.types.AttachVolumeResponse;
 import com.eucalyptus.wsdl.cc.types.AttachVolumeResponseType;
@@ -21,11 +18,9 @@ import com.eucalyptus.wsdl.cc.types.DetachVolumeResponse;
 import com.eucalyptus.wsdl.cc.types.DetachVolumeResponseType;
 import com.eucalyptus.wsdl.cc.types.DetachVolumeType;
 import com.eucalyptus.wsdl.cc.types.VolumeType;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.axis2.context.MessageContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * CLC (what a restart settles attachments by). Unsigned, as SoapClusterClientNetworkTest.
  */
 class SoapClusterClientVolumeTest {
-  static SoapServer server;
+  static StandInCc server;
   static int port;
   static final List<Object> received = new ArrayList<>();
   static volatile boolean answerOk = true;
@@ -84,35 +79,19 @@ class SoapClusterClientVolumeTest {
     }
 
     private static void answer(com.eucalyptus.wsdl.cc.types.EucalyptusMessage t) {
-      t.setCorrelationId("c");
-      t.setUserId("eucalyptus");
-      t.set_return(answerOk);
-      if (answerMessage != null) {
-        t.setStatusMessage(answerMessage);
-      }
+      StandInCc.answer(t, answerOk, answerMessage);
     }
   }
 
   @BeforeAll
   static void start() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    server = new SoapServer(port, null);
-    RecordingCc cc = new RecordingCc();
-    server.addService(EucalyptusCCStub.class.getResourceAsStream("/wsdl/eucalyptus_cc.wsdl"), "EucalyptusCC",
-        new EucalyptusCCMessageReceiverInOut() {
-          @Override
-          protected Object getTheImplementationObject(MessageContext mc) {
-            return cc;
-          }
-        });
-    server.start();
+    server = new StandInCc(new RecordingCc());
+    port = server.port;
   }
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   @Test

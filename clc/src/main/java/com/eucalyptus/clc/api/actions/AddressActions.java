@@ -5,8 +5,8 @@ import com.eucalyptus.clc.api.Ec2Action;
 import com.eucalyptus.clc.api.Ec2Exception;
 import com.eucalyptus.clc.api.QueryRequest;
 import com.eucalyptus.clc.api.Xml;
+import com.eucalyptus.clc.compute.Refused;
 import com.eucalyptus.clc.compute.addresses.AddressPool;
-import com.eucalyptus.clc.compute.addresses.AddressRefused;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +164,7 @@ public final class AddressActions {
   private static <T> T guarded(java.util.function.Supplier<T> work) {
     try {
       return work.get();
-    } catch (AddressRefused e) {
+    } catch (Refused e) {
       throw new Ec2Exception(e.status(), e.code(), e.getMessage());
     }
   }

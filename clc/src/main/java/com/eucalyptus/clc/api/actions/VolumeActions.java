@@ -5,8 +5,8 @@ import com.eucalyptus.clc.api.Ec2Action;
 import com.eucalyptus.clc.api.Ec2Exception;
 import com.eucalyptus.clc.api.QueryRequest;
 import com.eucalyptus.clc.api.Xml;
+import com.eucalyptus.clc.compute.Refused;
 import com.eucalyptus.clc.compute.volumes.VolumeManager;
-import com.eucalyptus.clc.compute.volumes.VolumeRefused;
 import com.eucalyptus.clc.compute.volumes.VolumeState;
 import com.eucalyptus.clc.persistence.VolumeEntity;
 import java.time.Instant;
@@ -145,7 +145,7 @@ public final class VolumeActions {
   private static <T> T guarded(Work<T> work) {
     try {
       return work.get();
-    } catch (VolumeRefused e) {
+    } catch (Refused e) {
       throw new Ec2Exception(e.status(), e.code(), e.getMessage());
     } catch (RuntimeException e) {
       throw e;

@@ -1,5 +1,6 @@
 package com.eucalyptus.clc.compute.addresses;
 
+import com.eucalyptus.clc.compute.Refused;
 import com.eucalyptus.clc.cluster.CcStatus;
 import com.eucalyptus.clc.cluster.ClusterClient;
 import com.eucalyptus.clc.cluster.Clusters;
@@ -141,7 +142,7 @@ public final class AddressPool {
     if (!admin) {
       long held = all().stream().filter(a -> user.equals(a.owner())).count();
       if (held >= s.maxPerUser()) {
-        throw new AddressRefused("AddressLimitExceeded", "You have " + held + " address(es): the most a user may "
+        throw new Refused("AddressLimitExceeded", "You have " + held + " address(es): the most a user may "
             + "allocate is " + s.maxPerUser() + " (cloud.addresses.max.per.user)");
       }
     }
@@ -160,14 +161,14 @@ public final class AddressPool {
     return ip;
   }
 
-  private AddressRefused noAddress(AddressSettings s) {
+  private Refused noAddress(AddressSettings s) {
     if (!anyPool()) {
       StringBuilder why = new StringBuilder();
       pools.withoutPool().forEach((c, m) -> why.append("; cluster ").append(c).append(": ").append(m));
-      return new AddressRefused("UnsupportedOperation", "This cloud has no public addresses: elastic IPs need a cluster "
+      return new Refused("UnsupportedOperation", "This cloud has no public addresses: elastic IPs need a cluster "
           + "in VNET_MODE MANAGED-NOVLAN (or MANAGED) with VNET_PUBLICIPS" + why);
     }
-    return new AddressRefused("InsufficientAddressCapacity", "No public address is free" + (s.dynamic() ? ""
+    return new Refused("InsufficientAddressCapacity", "No public address is free" + (s.dynamic() ? ""
         : " (with cloud.addresses.dynamic=false, " + s.reservedForLaunches() + " are kept for launches)"));
   }
 
@@ -195,19 +196,19 @@ public final class AddressPool {
     AddressingMode.apply(db, settings.get());
     Address a = held(publicIp, user, admin);
     if (a == null) {
-      throw new AddressRefused("AuthFailure", "The address '" + publicIp + "' is not allocated: allocate it first");
+      throw new Refused("AuthFailure", "The address '" + publicIp + "' is not allocated: allocate it first");
     }
     InstanceEntity i = instances.find(instanceId).filter(e -> admin || e.owner.equals(user))
-        .orElseThrow(() -> new AddressRefused("InvalidInstanceID.NotFound", "The instance ID '" + instanceId
+        .orElseThrow(() -> new Refused("InvalidInstanceID.NotFound", "The instance ID '" + instanceId
             + "' does not exist"));
     InstanceState state = InstanceState.of(i.state);
     if (!(state == InstanceState.PENDING || state == InstanceState.RUNNING) || !known(i.privateIp)) {
-      throw new AddressRefused("IncorrectInstanceState", "The instance '" + instanceId + "' is " + state.label()
+      throw new Refused("IncorrectInstanceState", "The instance '" + instanceId + "' is " + state.label()
           + (known(i.privateIp) ? "" : " and has no private address yet") + ": an address can be associated with a "
           + "pending or running instance that has its private address");
     }
     if (!a.cluster().equals(i.cluster)) {
-      throw new AddressRefused("InvalidParameterCombination", "The address " + publicIp + " belongs to cluster "
+      throw new Refused("InvalidParameterCombination", "The address " + publicIp + " belongs to cluster "
           + a.cluster() + " and the instance " + instanceId + " runs in " + i.cluster + ": an instance can only have "
           + "its own cluster's addresses");
     }
@@ -226,7 +227,7 @@ public final class AddressPool {
     }
     try {
       assign(publicIp, i);
-    } catch (AddressRefused e) {
+    } catch (Refused e) {
       giveSystemAddress(instanceId);
       throw e;
     } finally {
@@ -257,13 +258,13 @@ public final class AddressPool {
    * for a user: AuthFailure, as EC2. For the administrator any address; null when it is free.
    */
   private Address held(String publicIp, String user, boolean admin) {
-    Address a = find(publicIp == null ? "" : publicIp.trim()).orElseThrow(() -> new AddressRefused(
+    Address a = find(publicIp == null ? "" : publicIp.trim()).orElseThrow(() -> new Refused(
         "InvalidAddress.NotFound", "Address '" + publicIp + "' not found."));
     if (admin) {
       return a.owner() == null ? null : a;
     }
     if (!user.equals(a.owner())) {
-      throw new AddressRefused("AuthFailure", "The address '" + publicIp + "' does not belong to you.");
+      throw new Refused("AuthFailure", "The address '" + publicIp + "' does not belong to you.");
     }
     return a;
   }
@@ -340,7 +341,7 @@ public final class AddressPool {
     try {
       assign(a.publicIp(), i);
       return a.publicIp();
-    } catch (AddressRefused e) {
+    } catch (Refused e) {
       LOG.warn("the system address {} could not be given to {}: {}", a.publicIp(), instanceId, e.getMessage());
       if (s.dynamic()) {
         change(a.publicIp(), x -> x.owner = null);
@@ -380,7 +381,7 @@ public final class AddressPool {
       e.instanceId = null;
       e.privateIp = null;
     });
-    throw new AddressRefused(status, code, refusal);
+    throw new Refused(status, code, refusal);
   }
 
   /** Has the cluster undo the assignment (best effort: the instance may be gone) and records it undone. */

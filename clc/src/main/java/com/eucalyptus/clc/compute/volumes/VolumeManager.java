@@ -1,5 +1,6 @@
 package com.eucalyptus.clc.compute.volumes;
 
+import com.eucalyptus.clc.compute.Refused;
 import com.eucalyptus.clc.cluster.CcStatus;
 import com.eucalyptus.clc.cluster.ClusterClient;
 import com.eucalyptus.clc.cluster.Clusters;
@@ -79,7 +80,7 @@ public final class VolumeManager {
       why = "it is turned off";
     }
     if (why != null) {
-      throw new VolumeRefused("UnsupportedOperation", "Block storage (EBS) is not available on this cloud: " + why);
+      throw new Refused("UnsupportedOperation", "Block storage (EBS) is not available on this cloud: " + why);
     }
   }
 
@@ -92,18 +93,18 @@ public final class VolumeManager {
     try {
       size = Long.parseLong(sizeText.trim());
     } catch (NumberFormatException e) {
-      throw new VolumeRefused("InvalidParameterValue", "Invalid value '" + sizeText + "' for Size: a whole number of GB");
+      throw new Refused("InvalidParameterValue", "Invalid value '" + sizeText + "' for Size: a whole number of GB");
     }
     VolumeSettings limits = settings.get();
     if (size < 1) {
-      throw new VolumeRefused("InvalidParameterValue", "Invalid value '" + sizeText + "' for Size: a volume is at least 1 GB");
+      throw new Refused("InvalidParameterValue", "Invalid value '" + sizeText + "' for Size: a volume is at least 1 GB");
     }
     if (size > limits.maxSizeGb()) {
-      throw new VolumeRefused("InvalidParameterValue", "Invalid value '" + sizeText + "' for Size: the largest volume is "
+      throw new Refused("InvalidParameterValue", "Invalid value '" + sizeText + "' for Size: the largest volume is "
           + limits.maxSizeGb() + " GB");
     }
     if (clusters.registered().stream().noneMatch(c -> c.name.equals(zone))) {
-      throw new VolumeRefused("InvalidParameterValue", "Invalid availability zone: [" + zone + "]");
+      throw new Refused("InvalidParameterValue", "Invalid availability zone: [" + zone + "]");
     }
     VolumeEntity v = store.add(owner, zone, (int) size, limits.totalGb(), clock.getAsLong());
     LOG.info("volume {} of {}: {} GB in {}, creating", v.volumeId, owner, size, zone);
@@ -160,7 +161,7 @@ public final class VolumeManager {
     });
     if (refusal != null) {
       int colon = refusal.indexOf(':');
-      throw new VolumeRefused(refusal.substring(0, colon), refusal.substring(colon + 1));
+      throw new Refused(refusal.substring(0, colon), refusal.substring(colon + 1));
     }
     finishDelete(volumeId);
   }
@@ -199,8 +200,8 @@ public final class VolumeManager {
         .filter(v -> !v.state.equals(VolumeState.DELETED.label())).orElseThrow(() -> notFound(volumeId));
   }
 
-  private static VolumeRefused notFound(String volumeId) {
-    return new VolumeRefused("InvalidVolume.NotFound", "The volume '" + volumeId + "' does not exist.");
+  private static Refused notFound(String volumeId) {
+    return new Refused("InvalidVolume.NotFound", "The volume '" + volumeId + "' does not exist.");
   }
 
   // ------------------------------------------------------------------ attach, detach
@@ -214,10 +215,10 @@ public final class VolumeManager {
     checkEnabled();
     visible(volumeId, caller, admin);
     InstanceEntity i = instances.find(instanceId).filter(e -> admin || e.owner.equals(caller))
-        .orElseThrow(() -> new VolumeRefused("InvalidInstanceID.NotFound", "The instance ID '" + instanceId
+        .orElseThrow(() -> new Refused("InvalidInstanceID.NotFound", "The instance ID '" + instanceId
             + "' does not exist"));
     if (!device.matches("/dev/(sd|vd|xvd|hd)[b-z][0-9]{0,2}")) {
-      throw new VolumeRefused("InvalidParameterValue", "Value (" + device + ") for parameter device is invalid. "
+      throw new Refused("InvalidParameterValue", "Value (" + device + ") for parameter device is invalid. "
           + device + " is not a valid EBS device name (use /dev/sdb to /dev/sdz).");
     }
     long now = clock.getAsLong();
@@ -252,7 +253,7 @@ public final class VolumeManager {
     });
     if (refusal != null) {
       int colon = refusal.indexOf(':');
-      throw new VolumeRefused(refusal.substring(0, colon), refusal.substring(colon + 1));
+      throw new Refused(refusal.substring(0, colon), refusal.substring(colon + 1));
     }
     LOG.info("attaching volume {} to {} as {}", volumeId, instanceId, device);
     String code = "InternalError";
@@ -288,7 +289,7 @@ public final class VolumeManager {
     }
     release(volumeId);
     LOG.warn("attaching volume {} to {} failed: {}", volumeId, instanceId, why);
-    throw new VolumeRefused(status, code, why);
+    throw new Refused(status, code, why);
   }
 
   /** DetachVolume (see the class comment); instanceId and device, when given, must name the attachment. */
@@ -313,7 +314,7 @@ public final class VolumeManager {
     });
     if (refusal != null) {
       int colon = refusal.indexOf(':');
-      throw new VolumeRefused(refusal.substring(0, colon), refusal.substring(colon + 1));
+      throw new Refused(refusal.substring(0, colon), refusal.substring(colon + 1));
     }
     Attachment a = was[0];
     Optional<InstanceEntity> i = instances.find(a.instanceId());
@@ -339,7 +340,7 @@ public final class VolumeManager {
       if (why != null && !force) {
         store.change(volumeId, v -> v.attachState = VolumeState.ATTACHED);
         LOG.warn("detaching volume {} from {} failed: {}", volumeId, a.instanceId(), why);
-        throw new VolumeRefused(status, code, why);
+        throw new Refused(status, code, why);
       }
       if (why != null) {
         LOG.warn("detaching volume {} from {} by force, although: {}", volumeId, a.instanceId(), why);

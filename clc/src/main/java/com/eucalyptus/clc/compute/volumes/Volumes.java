@@ -1,5 +1,6 @@
 package com.eucalyptus.clc.compute.volumes;
 
+import com.eucalyptus.clc.compute.Refused;
 import com.eucalyptus.clc.persistence.Database;
 import com.eucalyptus.clc.persistence.VolumeEntity;
 import java.util.List;
@@ -23,13 +24,13 @@ public final class Volumes {
    * Records a new volume as creating, committed before anything is made on the storage host, if
    * the space for volumes still has room for it.
    *
-   * @throws VolumeRefused VolumeLimitExceeded when it has not
+   * @throws Refused VolumeLimitExceeded when it has not
    */
   public synchronized VolumeEntity add(String owner, String cluster, int sizeGb, long totalGb, long now) {
     return db.tx(s -> {
       long used = usedGb(s);
       if (used + sizeGb > totalGb) {
-        throw new VolumeRefused("VolumeLimitExceeded", "Not enough space for a volume of " + sizeGb + " GB: "
+        throw new Refused("VolumeLimitExceeded", "Not enough space for a volume of " + sizeGb + " GB: "
             + Math.max(0, totalGb - used) + " GB of the " + totalGb + " GB for volumes are left");
       }
       VolumeEntity v = new VolumeEntity();

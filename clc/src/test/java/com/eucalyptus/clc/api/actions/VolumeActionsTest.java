@@ -10,51 +10,16 @@ import com.eucalyptus.clc.cluster.InMemoryCluster;
 import com.eucalyptus.clc.compute.volumes.HeldVolumesCheck;
 import com.eucalyptus.clc.properties.SystemProperties;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The EBS volume actions through the real actions over a real HSQLDB, with real sparse files on
  * the storage side ({@link FolderVolumeBackend}) and the in-test CC ({@link InMemoryCluster}: the
  * tier boundary; the real CC and NC hot-plug are the integration tests').
  */
-class VolumeActionsTest {
-  static final long GIB = 1L << 30;
-  @TempDir
-  Path home;
-  NetworkedCloud cloud;
-  InMemoryCluster cc;
-
-  @BeforeEach
-  void setUp() {
-    cc = new InMemoryCluster();
-    cloud = new NetworkedCloud(home, cc);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cloud.close();
-  }
-
-  /** The real storage controller's files. */
-  com.eucalyptus.clc.TestStorage disk() {
-    return cloud.storageHost;
-  }
-
-  String exportOf(String volumeId) throws Exception {
-    return cloud.storage.exportOf(volumeId);
-  }
-
-  String create(String size) throws Exception {
-    return NetworkedCloud.first(cloud.call("CreateVolume", cloud.alice, "Size", size, "AvailabilityZone", "cluster1"),
-        "volumeId");
-  }
-
+class VolumeActionsTest extends VolumeCloudFixture {
   String runningInstance() throws Exception {
     String id = cloud.run(cloud.alice);
     cloud.running(id);

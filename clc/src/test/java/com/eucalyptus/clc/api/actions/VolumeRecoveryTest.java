@@ -7,17 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eucalyptus.clc.cluster.ClusterClient;
-import com.eucalyptus.clc.cluster.InMemoryCluster;
 import com.eucalyptus.clc.compute.volumes.VolumeState;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A CLC stopped at any step of a volume's flow (kill -9: the database holds what was committed,
@@ -26,38 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and the space counted right. The kill is the end of the test's first CLC at a chosen point:
  * a creation held back in the executor, or a row put back to the state it had mid-step.
  */
-class VolumeRecoveryTest {
-  static final long GIB = 1L << 30;
-  @TempDir
-  Path home;
-  NetworkedCloud cloud;
-  InMemoryCluster cc;
+class VolumeRecoveryTest extends VolumeCloudFixture {
   /** creations the first CLC began and never finished */
   final List<Runnable> heldBack = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() {
-    cc = new InMemoryCluster();
-    cloud = new NetworkedCloud(home, cc);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cloud.close();
-  }
-
-  com.eucalyptus.clc.TestStorage disk() {
-    return cloud.storageHost;
-  }
-
-  String exportOf(String volumeId) throws Exception {
-    return cloud.storage.exportOf(volumeId);
-  }
-
-  String create(String size) throws Exception {
-    return NetworkedCloud.first(cloud.call("CreateVolume", cloud.alice, "Size", size, "AvailabilityZone", "cluster1"),
-        "volumeId");
-  }
 
   String state(String volumeId) {
     return cloud.volumeStore.find(volumeId).orElseThrow().state;

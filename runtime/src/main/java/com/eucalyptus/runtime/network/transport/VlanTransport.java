@@ -4,11 +4,8 @@ import com.eucalyptus.runtime.exec.CommandRunner;
 import com.eucalyptus.runtime.network.transport.IpLinks.Link;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * 1.5.2's MANAGED transport: network {@code vlan} is 802.1q vlan {@code vlan} of the underlay
@@ -16,14 +13,9 @@ import org.apache.logging.log4j.Logger;
  * vconfig did), on the bridge {@code eucabr<vlan>}. The switch between the hosts carries the
  * tagged frames, so there are no peers to know. Needs the kernel's 8021q module.
  */
-public final class VlanTransport implements NetworkTransport {
-  private static final Logger LOG = LogManager.getLogger(VlanTransport.class);
+public final class VlanTransport extends BridgedTransport {
   /** The largest 802.1q vlan id (4095 is reserved). */
   static final int MAX_VLAN = 4094;
-  private final CommandRunner runner;
-  private final String underlayKey;
-  private final String underlay;
-  private final String localAddress;
   private final Path procNetVlan;
   private final Path sysModule8021q;
 
@@ -39,10 +31,7 @@ public final class VlanTransport implements NetworkTransport {
   /** With the places that tell whether the kernel has 8021q (its proc folder once loaded, or its module folder). */
   VlanTransport(CommandRunner runner, String underlayKey, String underlay, String localAddress, Path procNetVlan,
       Path sysModule8021q) {
-    this.runner = runner;
-    this.underlayKey = underlayKey;
-    this.underlay = underlay;
-    this.localAddress = localAddress;
+    super(runner, underlayKey, underlay, localAddress);
     this.procNetVlan = procNetVlan;
     this.sysModule8021q = sysModule8021q;
   }
@@ -64,7 +53,7 @@ public final class VlanTransport implements NetworkTransport {
     }
     runner.run(List.of("modprobe", "8021q")); // logged by the runner whatever its outcome
     if (has8021q()) {
-      LOG.info("loaded the kernel's 8021q module for VNET_TRANSPORT=\"vlan\"");
+      log.info("loaded the kernel's 8021q module for VNET_TRANSPORT=\"vlan\"");
       return null;
     }
     return "VNET_TRANSPORT=\"vlan\" needs the kernel's 802.1q vlan support (module 8021q), which this kernel does "
@@ -77,6 +66,7 @@ public final class VlanTransport implements NetworkTransport {
   }
 
   /** The vlan interface of network {@code vlan}: {@code <if>.<vlan>}, as vconfig named it. */
+  @Override
   public String linkName(int vlan) {
     return underlay + "." + vlan;
   }
@@ -91,53 +81,21 @@ public final class VlanTransport implements NetworkTransport {
           + underlayKey + "=\"" + underlay + "\" is too long for vlan " + vlan + ")");
     }
     Map<String, Link> links = IpLinks.read(runner);
-    ensureBridge(runner, links, bridge);
+    ensureBridge(links, bridge);
     Link l = links.get(link);
     if (l == null) {
       IpLinks.run(runner, List.of("ip", "link", "add", "link", underlay, "name", link, "type", "vlan", "id",
           String.valueOf(vlan)));
     }
-    if (l == null || !bridge.equals(l.master())) {
-      IpLinks.run(runner, List.of("ip", "link", "set", link, "master", bridge));
-    }
-    if (l == null || !l.up()) {
-      IpLinks.run(runner, List.of("ip", "link", "set", link, "up"));
-    }
+    attach(l, link, bridge);
     if (l == null) {
-      LOG.info("network {}: {} on {} (vlan {} of {})", vlan, link, bridge, vlan, underlay);
+      log.info("network {}: {} on {} (vlan {} of {})", vlan, link, bridge, vlan, underlay);
     }
     return bridge;
   }
 
-  /** Makes {@code bridge} exist and be up; a link of that name that is not a bridge is refused. */
-  static void ensureBridge(CommandRunner runner, Map<String, Link> links, String bridge) throws TransportException {
-    Link b = links.get(bridge);
-    if (b != null && !b.isBridge()) {
-      throw new TransportException(bridge + " exists on this host and is not a bridge");
-    }
-    if (b == null) {
-      IpLinks.run(runner, List.of("ip", "link", "add", bridge, "type", "bridge"));
-    }
-    if (b == null || !b.up()) {
-      IpLinks.run(runner, List.of("ip", "link", "set", bridge, "up"));
-    }
-  }
-
   @Override
-  public void remove(int vlan) throws TransportException {
-    check(vlan);
-    Map<String, Link> links = IpLinks.read(runner);
-    List<String> gone = new ArrayList<>();
-    for (String name : List.of(linkName(vlan), bridgeName(vlan))) {
-      if (links.containsKey(name)) {
-        IpLinks.run(runner, List.of("ip", "link", "del", name));
-        gone.add(name);
-      }
-    }
-    LOG.info("network {}: removed {}", vlan, gone.isEmpty() ? "nothing (not there)" : String.join(" and ", gone));
-  }
-
-  private static void check(int vlan) throws TransportException {
+  void check(int vlan) throws TransportException {
     if (vlan < 1 || vlan > MAX_VLAN) {
       throw new TransportException("network index " + vlan + " is not an 802.1q vlan id (1 to " + MAX_VLAN
           + "); VNET_TRANSPORT=\"vxlan\" has no such limit");
@@ -148,10 +106,5 @@ public final class VlanTransport implements NetworkTransport {
   @Override
   public int guestMtu() {
     return 0;
-  }
-
-  @Override
-  public String localAddress() {
-    return localAddress;
   }
 }

@@ -3,15 +3,12 @@ package com.eucalyptus.runtime.network.transport;
 import com.eucalyptus.runtime.exec.CommandResult;
 import com.eucalyptus.runtime.exec.CommandRunner;
 import com.eucalyptus.runtime.network.transport.IpLinks.Link;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * Our MANAGED transport for networks that do not carry 802.1q tags and kernels without 8021q:
@@ -24,8 +21,7 @@ import org.apache.logging.log4j.Logger;
  * never sends a frame back out of the port it came in by. VXLAN takes 50 bytes, so the VXLAN
  * interface, and the guests, get the underlay's MTU less 50.
  */
-public final class VxlanTransport implements NetworkTransport {
-  private static final Logger LOG = LogManager.getLogger(VxlanTransport.class);
+public final class VxlanTransport extends BridgedTransport {
   /** IANA's VXLAN port. */
   public static final int PORT = 4789;
   /** Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet (14). */
@@ -35,10 +31,6 @@ public final class VxlanTransport implements NetworkTransport {
   static final String ZERO_MAC = "00:00:00:00:00:00";
   private static final Pattern VXLAN = Pattern.compile("\\\\\\s+vxlan id (\\d+)(.*?)(\\\\|$)");
   private static final Pattern FDB_DST = Pattern.compile("^" + ZERO_MAC + " dst (\\S+)");
-  private final CommandRunner runner;
-  private final String underlayKey;
-  private final String underlay;
-  private final String localAddress;
 
   /**
    * @param underlayKey the key that named the underlay (VNET_INTERFACE on a node, VNET_PRIVINTERFACE on the CC)
@@ -46,10 +38,7 @@ public final class VxlanTransport implements NetworkTransport {
    * @param localAddress VNET_LOCALIP: the VXLAN packets' source, the address the other hosts have for this one
    */
   public VxlanTransport(CommandRunner runner, String underlayKey, String underlay, String localAddress) {
-    this.runner = runner;
-    this.underlayKey = underlayKey;
-    this.underlay = underlay;
-    this.localAddress = localAddress;
+    super(runner, underlayKey, underlay, localAddress);
   }
 
   @Override
@@ -72,6 +61,7 @@ public final class VxlanTransport implements NetworkTransport {
   }
 
   /** The VXLAN interface of network {@code vlan}. */
+  @Override
   public String linkName(int vlan) {
     return "eucavx" + vlan;
   }
@@ -93,10 +83,10 @@ public final class VxlanTransport implements NetworkTransport {
     String vx = linkName(vlan);
     int mtu = guestMtu();
     Map<String, Link> links = IpLinks.read(runner);
-    VlanTransport.ensureBridge(runner, links, bridge);
+    ensureBridge(links, bridge);
     Link l = links.get(vx);
     if (l != null && !matches(l, vlan)) {
-      LOG.warn("network {}: {} is not VNI {} from {} port {} ({}): made again", vlan, vx, vlan, localAddress, PORT,
+      log.warn("network {}: {} is not VNI {} from {} port {} ({}): made again", vlan, vx, vlan, localAddress, PORT,
           l.details());
       IpLinks.run(runner, List.of("ip", "link", "del", vx));
       l = null;
@@ -107,12 +97,7 @@ public final class VxlanTransport implements NetworkTransport {
     } else if (l.mtu() != mtu) {
       IpLinks.run(runner, List.of("ip", "link", "set", vx, "mtu", String.valueOf(mtu)));
     }
-    if (l == null || !bridge.equals(l.master())) {
-      IpLinks.run(runner, List.of("ip", "link", "set", vx, "master", bridge));
-    }
-    if (l == null || !l.up()) {
-      IpLinks.run(runner, List.of("ip", "link", "set", vx, "up"));
-    }
+    attach(l, vx, bridge);
     Set<String> present = peersOf(vx);
     for (String p : wanted) {
       if (!present.contains(p)) {
@@ -125,7 +110,7 @@ public final class VxlanTransport implements NetworkTransport {
       }
     }
     if (l == null || !present.equals(wanted)) {
-      LOG.info("network {}: {} (VNI {}, from {}, MTU {}) on {}, peers {}", vlan, vx, vlan, localAddress, mtu, bridge,
+      log.info("network {}: {} (VNI {}, from {}, MTU {}) on {}, peers {}", vlan, vx, vlan, localAddress, mtu, bridge,
           wanted);
     }
     return bridge;
@@ -155,20 +140,7 @@ public final class VxlanTransport implements NetworkTransport {
   }
 
   @Override
-  public void remove(int vlan) throws TransportException {
-    check(vlan);
-    Map<String, Link> links = IpLinks.read(runner);
-    List<String> gone = new ArrayList<>();
-    for (String name : List.of(linkName(vlan), bridgeName(vlan))) {
-      if (links.containsKey(name)) {
-        IpLinks.run(runner, List.of("ip", "link", "del", name));
-        gone.add(name);
-      }
-    }
-    LOG.info("network {}: removed {}", vlan, gone.isEmpty() ? "nothing (not there)" : String.join(" and ", gone));
-  }
-
-  private static void check(int vlan) throws TransportException {
+  void check(int vlan) throws TransportException {
     if (vlan < 1 || vlan > MAX_VNI) {
       throw new TransportException("network index " + vlan + " is not a VXLAN network identifier (1 to " + MAX_VNI + ")");
     }
@@ -182,7 +154,7 @@ public final class VxlanTransport implements NetworkTransport {
   public int guestMtu() {
     int mtu = underlayMtu();
     if (mtu <= 0) {
-      LOG.warn("cannot read the MTU of {} ({}): guests get 1450", underlay, underlayKey);
+      log.warn("cannot read the MTU of {} ({}): guests get 1450", underlay, underlayKey);
       return 1500 - OVERHEAD;
     }
     return mtu - OVERHEAD;
@@ -196,11 +168,6 @@ public final class VxlanTransport implements NetworkTransport {
     }
     Link l = IpLinks.parse(r.stdout()).get(underlay);
     return l == null ? 0 : l.mtu();
-  }
-
-  @Override
-  public String localAddress() {
-    return localAddress;
   }
 
   @Override

@@ -184,9 +184,7 @@ class VxlanNamespaceTest {
     assertFalse(ping(guest(2), "192.168.42.1", 56), "host 1 is out of the network");
   }
 
-  static Object runnerOf(NetworkTransport t) throws Exception {
-    var f = t.getClass().getDeclaredField("runner");
-    f.setAccessible(true);
-    return f.get(t);
+  static Object runnerOf(NetworkTransport t) {
+    return ((BridgedTransport) t).runner;
   }
 }
