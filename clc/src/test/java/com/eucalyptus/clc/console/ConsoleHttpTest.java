@@ -412,6 +412,34 @@ class ConsoleHttpTest {
     assertEquals("eucalyptus", f.properties.get(SystemProperties.REGION));
   }
 
+  /**
+   * The volume limits (block storage) on the Configuration tab: saved through the form as
+   * `euca_conf --set-property` would, and a bad value refused with the rule's message, nothing saved.
+   */
+  @Test
+  void configurationSetsTheVolumeLimitsAndRefusesBadValues() throws Exception {
+    Browser admin = adminAfterSetup();
+    admin.get("/configuration");
+    for (String label : new String[] {"Maximum volume size (GB)", "Space reserved for volumes (GB)"}) {
+      assertTrue(admin.lastBody.contains(">" + label + "</label>"), label);
+    }
+    Map<String, String> props = new HashMap<>(Map.of(SystemProperties.VOLUME_MAX_SIZE_GB, "4",
+        SystemProperties.VOLUMES_MAX_TOTAL_GB, "12"));
+    assertEquals(303, admin.post("/configuration/properties", props).statusCode(), admin.lastBody);
+    assertEquals("4", f.properties.get(SystemProperties.VOLUME_MAX_SIZE_GB));
+    assertEquals("12", f.properties.get(SystemProperties.VOLUMES_MAX_TOTAL_GB));
+    for (String[] b : new String[][] {{SystemProperties.VOLUME_MAX_SIZE_GB, "0"},
+        {SystemProperties.VOLUMES_MAX_TOTAL_GB, "lots"}}) {
+      admin.get("/configuration");
+      props = new HashMap<>(Map.of(b[0], b[1], SystemProperties.REGION, "elsewhere"));
+      assertEquals(200, admin.post("/configuration/properties", props).statusCode(), b[0] + "=" + b[1]);
+      assertEquals("error: The value of " + b[0] + " must be a positive whole number. Nothing was saved.", admin.message());
+    }
+    assertEquals("4", f.properties.get(SystemProperties.VOLUME_MAX_SIZE_GB));
+    assertEquals("12", f.properties.get(SystemProperties.VOLUMES_MAX_TOTAL_GB));
+    assertEquals("eucalyptus", f.properties.get(SystemProperties.REGION));
+  }
+
   /** "eucalyptus" marks the system's addresses: neither a sign-up nor the administrator's Add user may take it. */
   @Test
   void theReservedUserNameIsRefusedBySignUpAndAddUser() throws Exception {
