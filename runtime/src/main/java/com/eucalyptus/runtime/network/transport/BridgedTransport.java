@@ -40,18 +40,46 @@ abstract class BridgedTransport implements NetworkTransport {
   /** Refuses a network index this transport cannot carry. */
   abstract void check(int vlan) throws TransportException;
 
-  /** Makes {@code bridge} exist and be up; a link of that name that is not a bridge is refused. */
-  final void ensureBridge(Map<String, Link> links, String bridge) throws TransportException {
+  /** Makes network {@code vlan}'s bridge exist and be up; a link of that name that is not a bridge is refused. */
+  final void ensureBridge(Map<String, Link> links, int vlan) throws TransportException {
+    String bridge = bridgeName(vlan);
     Link b = links.get(bridge);
     if (b != null && !b.isBridge()) {
       throw new TransportException(bridge + " exists on this host and is not a bridge");
     }
     if (b == null) {
-      IpLinks.run(runner, List.of("ip", "link", "add", bridge, "type", "bridge"));
+      IpLinks.run(runner, List.of("ip", "link", "add", bridge, "address", bridgeMac(host(), vlan), "type",
+          "bridge"));
     }
     if (b == null || !b.up()) {
       IpLinks.run(runner, List.of("ip", "link", "set", bridge, "up"));
     }
+  }
+
+  /**
+   * The bridge's own MAC address, fixed for this host and network. Left to itself a bridge takes
+   * the address of a port, so a link made again (a daemon restarted after its VXLAN went away, a
+   * rebooted host) would change the CC's router address under the guests' ARP caches and cut them
+   * off until those expire. Locally administered, unicast, and different per host and per network.
+   */
+  static String bridgeMac(String host, int vlan) {
+    byte[] h;
+    try {
+      h = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(("eucabr/" + host + "/" + vlan).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+    StringBuilder mac = new StringBuilder("02");
+    for (int i = 0; i < 5; i++) {
+      mac.append(':').append(String.format("%02x", h[i] & 0xff));
+    }
+    return mac.toString();
+  }
+
+  /** What tells this host apart in {@link #bridgeMac}: its underlay address, else its underlay interface. */
+  final String host() {
+    return localAddress != null ? localAddress : underlay;
   }
 
   /** Puts {@code link} (as it was before, or null when just made) on {@code bridge} and brings it up. */

@@ -81,7 +81,7 @@ public final class VlanTransport extends BridgedTransport {
           + underlayKey + "=\"" + underlay + "\" is too long for vlan " + vlan + ")");
     }
     Map<String, Link> links = IpLinks.read(runner);
-    ensureBridge(links, bridge);
+    ensureBridge(links, vlan);
     Link l = links.get(link);
     if (l == null) {
       IpLinks.run(runner, List.of("ip", "link", "add", "link", underlay, "name", link, "type", "vlan", "id",

@@ -83,7 +83,7 @@ public final class VxlanTransport extends BridgedTransport {
     String vx = linkName(vlan);
     int mtu = guestMtu();
     Map<String, Link> links = IpLinks.read(runner);
-    ensureBridge(links, bridge);
+    ensureBridge(links, vlan);
     Link l = links.get(vx);
     if (l != null && !matches(l, vlan)) {
       log.warn("network {}: {} is not VNI {} from {} port {} ({}): made again", vlan, vx, vlan, localAddress, PORT,

@@ -1,6 +1,7 @@
 package com.eucalyptus.runtime.network.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,11 +46,21 @@ class VlanTransportTest {
     assertEquals("eucabr5", transport(runner).ensure(5, List.of("10.0.0.1", "10.0.0.7")));
     assertEquals(List.of(
         "ip -o -d link show",
-        "ip link add eucabr5 type bridge",
+        "ip link add eucabr5 address " + BridgedTransport.bridgeMac("10.0.0.5", 5) + " type bridge",
         "ip link set eucabr5 up",
         "ip link add link eth1 name eth1.5 type vlan id 5",
         "ip link set eth1.5 master eucabr5",
         "ip link set eth1.5 up"), runner.commands);
+  }
+
+  /** A bridge made again gets the same address (the guests' ARP caches stay right); hosts and networks differ. */
+  @Test
+  void theBridgeAddressIsFixedPerHostAndNetworkLocallyAdministeredAndUnicast() {
+    String mac = BridgedTransport.bridgeMac("10.0.0.5", 5);
+    assertTrue(mac.matches("02(:[0-9a-f]{2}){5}"), mac);
+    assertEquals(mac, BridgedTransport.bridgeMac("10.0.0.5", 5));
+    assertNotEquals(mac, BridgedTransport.bridgeMac("10.0.0.6", 5));
+    assertNotEquals(mac, BridgedTransport.bridgeMac("10.0.0.5", 6));
   }
 
   @Test
