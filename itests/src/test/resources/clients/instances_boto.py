@@ -16,25 +16,15 @@ usage: instances_boto.py ENDPOINT_URL ACCESS SECRET COMMAND [ARGS...]
 An EC2 error prints "ERROR<TAB>code<TAB>message" and exits 3.
 """
 import sys
-from urllib.parse import urlparse
 
-from boto.ec2.connection import EC2Connection
-from boto.ec2.regioninfo import RegionInfo
 from boto.exception import BotoServerError
 
-
-class SigV2EC2Connection(EC2Connection):
-    """boto 2.49 signs EC2 with v4 only; euca2ools-era clients used v2 ('ec2' handler)."""
-
-    def _required_auth_capability(self):
-        return ['ec2']
+import ec2_boto
 
 
 def connect(url, access, secret):
-    u = urlparse(url)
-    return SigV2EC2Connection(aws_access_key_id=access, aws_secret_access_key=secret,
-                              is_secure=(u.scheme == 'https'), port=u.port or 80, path=u.path or '/',
-                              region=RegionInfo(name='eucalyptus', endpoint=u.hostname))
+    """Signature v2, as euca2ools signed (ec2_boto.connect)."""
+    return ec2_boto.connect(url, access, secret, '2')
 
 
 def main(argv):

@@ -50,17 +50,33 @@ public final class Ec2Clients {
   }
 
   private static final Map<String, Path> scripts = new java.util.HashMap<>();
+  private static Path scriptDir;
 
-  /** The client script clients/{@code name}, copied out of the test resources once. */
+  /**
+   * The client script clients/{@code name}, copied out of the test resources once, under its own
+   * name into one folder with ec2_boto.py beside it: the other scripts import its connect().
+   */
   public static synchronized Path script(String name) {
     return scripts.computeIfAbsent(name, n -> {
-      try (InputStream in = Ec2Clients.class.getResourceAsStream("/clients/" + n)) {
-        Path p = Files.createTempFile(n.replace(".py", ""), ".py");
-        Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return p;
+      try {
+        if (scriptDir == null) {
+          scriptDir = Files.createTempDirectory("euca-clients");
+          copyScript("ec2_boto.py");
+        }
+        return copyScript(n);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     });
+  }
+
+  private static Path copyScript(String n) throws IOException {
+    Path p = scriptDir.resolve(n);
+    if (!Files.exists(p)) {
+      try (InputStream in = Ec2Clients.class.getResourceAsStream("/clients/" + n)) {
+        Files.copy(in, p);
+      }
+    }
+    return p;
   }
 }
